@@ -1,0 +1,2 @@
+/** Pure xstate machines: the single source of behaviour for Vigil's actors. No I/O, no clock. */
+export * from './alert-instance/index.js';

@@ -1,0 +1,40 @@
+/** The data that flows through the pipeline, shared by every stage. */
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** Where an input came from, so its effects can be committed with its offset. */
+export interface SourceRef {
+  /** e.g. `grpc`, `kafka:points/3`, `file:demo.ndjson`. */
+  readonly source: string;
+  readonly offset?: number;
+}
+
+/** One metric sample. `ts` is event time in ms since the epoch. */
+export interface DataPoint {
+  readonly name: string;
+  readonly tags: Tags;
+  readonly value: number;
+  readonly ts: number;
+}
+
+/** The state an alert instance reports to the outside world. */
+export type AlertState = 'inactive' | 'pending' | 'firing' | 'resolved';
+
+/** One entry of the alert event log: an alert instance changed state. */
+export interface AlertEvent {
+  /** Position in the alert event log; strictly increasing, never reused. */
+  readonly seq: number;
+  /** Deterministic id of this transition: `<actor id>#<transition number>`. */
+  readonly id: string;
+  readonly rule: string;
+  /** Actor id of the alert instance, `alert/<rule>/<group>`. */
+  readonly alert: string;
+  readonly labels: Tags;
+  readonly from: AlertState;
+  readonly to: AlertState;
+  /** Event time of the transition. */
+  readonly ts: number;
+  /** The value that triggered it (NaN when a deadline did). */
+  readonly value: number;
+  readonly severity: string;
+}

@@ -1,0 +1,219 @@
+/**
+ * The engine wires the stages in one visible place:
+ *
+ *   ingest (validate) → order (by event time) → evaluate (route + rule hosts)
+ *     → store (one LMDB transaction per batch) → alert event listeners (gRPC streams)
+ *
+ * Every mutation (an input batch, a rule change) runs through one serial queue,
+ * so rule changes and points are applied in a single order and a batch's
+ * effects are durable before the caller is answered.
+ */
+import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type DataPoint } from './core/index.js';
+import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
+import { validatePoint, type PointLimits } from './ingest/index.js';
+import { compileSource, type CompiledRule } from './language/index.js';
+import { Store, type StoredRule } from './store/index.js';
+
+export interface EngineOptions {
+  /** LMDB data directory. @default './data' */
+  dataDir: string;
+  clock: Clock;
+  /** How far behind the newest event time a point may arrive. @default 0 */
+  allowedLatenessMs?: number;
+  /** Most points accepted in one ingest batch. @default 10000 */
+  maxBatchPoints?: number;
+  /** Most rules held by one server. @default 100000 */
+  maxRules?: number;
+  pointLimits?: PointLimits;
+}
+
+export interface Rejection {
+  readonly index: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+export interface IngestResult {
+  readonly accepted: number;
+  readonly rejected: readonly Rejection[];
+  /** Accepted but older than the watermark: counted, not evaluated. */
+  readonly late: number;
+  /** The last alert sequence number committed when this batch was answered. */
+  readonly lastSeq: number;
+}
+
+export type RuleChange = 'created' | 'updated' | 'unchanged';
+
+export interface AppliedRule {
+  readonly name: string;
+  readonly version: number;
+  readonly change: RuleChange;
+}
+
+export type EventListener = (events: readonly AlertEvent[]) => void;
+
+const STATE_KEY = 'evaluator';
+
+export class Engine {
+  private readonly evaluator: Evaluator;
+  private readonly listeners = new Set<EventListener>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly store: Store,
+    private readonly options: EngineOptions,
+  ) {
+    this.evaluator = new Evaluator(store.actors, { allowedLatenessMs: options.allowedLatenessMs ?? 0 });
+  }
+
+  /** Opens the data directory and restores rules, the evaluation clock and armed deadlines. */
+  static open(options: EngineOptions): Engine {
+    const engine = new Engine(Store.open({ dataDir: options.dataDir }), options);
+    for (const { value } of engine.store.rules.getRange()) {
+      const compiled = compileSource(value.source);
+      // A stored rule that no longer compiles (e.g. after a language change) must not stop the server.
+      for (const rule of compiled.rules) engine.evaluator.setRule(rule);
+    }
+    engine.restoreEvaluator();
+    return engine;
+  }
+
+  private restoreEvaluator(): void {
+    this.evaluator.restore(this.store.meta.get(STATE_KEY) as EvaluatorState | undefined, this.store.allDeadlines());
+  }
+
+  /** Validates, orders and evaluates one batch; resolves once its effects are durable. */
+  ingest(source: string, raw: readonly unknown[]): Promise<IngestResult> {
+    const max = this.options.maxBatchPoints ?? 10_000;
+    if (raw.length > max) return Promise.reject(new LimitError('points in one batch', max, raw.length));
+    return this.serial(async () => {
+      const rejected: Rejection[] = [];
+      const points: DataPoint[] = [];
+      raw.forEach((r, index) => {
+        const c = validatePoint(r, this.options.pointLimits);
+        if (c.ok) points.push(c.point);
+        else rejected.push({ index, field: c.field, reason: c.reason });
+      });
+      // Stable sort: equal timestamps keep arrival order.
+      points.sort((a, b) => a.ts - b.ts);
+      const fx = new BatchEffects();
+      this.evaluator.evaluate(points, fx);
+      await this.commit(fx, source);
+      return { accepted: points.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
+    });
+  }
+
+  /** Creates or updates every rule in `text`; all-or-nothing. */
+  applyRules(text: string, options: { createOnly?: boolean } = {}): Promise<AppliedRule[]> {
+    return this.serial(async () => {
+      const compiled = compileSource(text);
+      if (compiled.diagnostics.length > 0) throw new RuleError(compiled.diagnostics);
+      const changes = new Map<string, StoredRule>();
+      const applied: AppliedRule[] = [];
+      let added = 0;
+      for (const rule of compiled.rules) {
+        const existing = this.store.rules.get(rule.name);
+        if (existing && options.createOnly) throw new VigilError(ErrorCodes.RULE_EXISTS, `rule "${rule.name}" already exists`);
+        if (!existing) added++;
+        if (existing?.source === rule.source) {
+          applied.push({ name: rule.name, version: existing.version, change: 'unchanged' });
+          continue;
+        }
+        const version = (existing?.version ?? 0) + 1;
+        changes.set(rule.name, { name: rule.name, source: rule.source, version, updatedAt: this.options.clock.now() });
+        applied.push({ name: rule.name, version, change: existing ? 'updated' : 'created' });
+      }
+      const maxRules = this.options.maxRules ?? 100_000;
+      const count = this.store.rules.getKeysCount() + added;
+      if (count > maxRules) throw new LimitError('rules on this server', maxRules, count);
+      if (changes.size > 0) {
+        await this.store.commit({ actors: new Map(), events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), rules: changes });
+        for (const rule of compiled.rules) if (changes.has(rule.name)) this.evaluator.setRule(rule as CompiledRule);
+      }
+      return applied;
+    });
+  }
+
+  /** Deletes a rule and the state of its alert instances. */
+  deleteRule(name: string): Promise<void> {
+    return this.serial(async () => {
+      if (!this.store.rules.get(name)) throw new RuleNotFoundError(name);
+      const actors = new Map<string, null>();
+      const prefix = `alert/${name}/`;
+      for (const key of this.store.actors.getKeys({ start: prefix, end: `${prefix}\uffff` })) actors.set(key, null);
+      await this.store.commit({ actors, events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), rules: new Map([[name, null]]) });
+      this.evaluator.removeRule(name);
+    });
+  }
+
+  listRules(): StoredRule[] {
+    return [...this.store.rules.getRange()].map((e) => e.value);
+  }
+
+  getRule(name: string): StoredRule {
+    const rule = this.store.rules.get(name);
+    if (!rule) throw new RuleNotFoundError(name);
+    return rule;
+  }
+
+  /** Committed alert events after `afterSeq`, oldest first. */
+  readEvents(afterSeq: number, limit: number): AlertEvent[] {
+    return this.store.readEvents(afterSeq, limit);
+  }
+
+  /** The sequence number of the newest committed alert event (0 when none). */
+  lastSeq(): number {
+    return this.evaluator.state().nextSeq - 1;
+  }
+
+  /** Called with each batch's events after they are durable. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.store.close();
+  }
+
+  private async commit(fx: BatchEffects, source: string): Promise<void> {
+    const state = this.evaluator.state();
+    try {
+      await this.store.commit({
+        actors: fx.actors,
+        events: fx.events,
+        deadlinesAdded: fx.deadlinesAdded,
+        deadlinesRemoved: fx.deadlinesRemoved,
+        meta: new Map<string, unknown>([
+          [STATE_KEY, state],
+          [`source/${source}`, { lastBatchAt: this.options.clock.now() }],
+        ]),
+      });
+    } catch (e) {
+      // Memory ran ahead of disk: forget it and continue from what was committed.
+      this.restoreEvaluator();
+      throw e;
+    }
+    if (fx.events.length > 0) for (const l of this.listeners) notify(l, fx.events);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ShuttingDownError());
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** A listener's failure (a broken stream) must not fail the batch that is already committed. */
+function notify(listener: EventListener, events: readonly AlertEvent[]): void {
+  try {
+    listener(events);
+  } catch {
+    // The listener owns its own error reporting.
+  }
+}

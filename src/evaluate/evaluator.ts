@@ -1,0 +1,98 @@
+/**
+ * The evaluate stage for one partition: routes points through the query index
+ * to rule hosts, in event-time order, advancing the watermark and releasing
+ * due deadlines before each point is evaluated.
+ */
+import type { DataPoint } from '../core/index.js';
+import type { CompiledRule } from '../language/index.js';
+import { QueryIndex } from '../route/index.js';
+import type { BatchEffects } from './batch-effects.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { ruleOfActorId } from './group-key.js';
+import { RuleHost, type ActorLoader, type RuleHostOptions } from './rule-host.js';
+
+export interface EvaluatorOptions extends RuleHostOptions {
+  /** How far behind the newest event time a point may arrive and still count. @default 0 */
+  allowedLatenessMs?: number;
+}
+
+/** The evaluation clock and counters that are persisted with every batch. */
+export interface EvaluatorState {
+  /** Newest event time seen. */
+  readonly maxTs: number;
+  /** maxTs minus allowed lateness: steps and deadlines before it are final. */
+  readonly watermark: number;
+  /** Sequence number the next alert event gets. */
+  readonly nextSeq: number;
+}
+
+export class Evaluator {
+  private readonly index = new QueryIndex<RuleHost>();
+  private readonly hosts = new Map<string, RuleHost>();
+  private readonly deadlines = new DeadlineQueue();
+  private readonly allowedLatenessMs: number;
+  private maxTs = Number.NEGATIVE_INFINITY;
+  private watermark = Number.NEGATIVE_INFINITY;
+  private seq = 1;
+
+  constructor(
+    private readonly loader: ActorLoader,
+    private readonly options: EvaluatorOptions = {},
+  ) {
+    this.allowedLatenessMs = options.allowedLatenessMs ?? 0;
+  }
+
+  /** Restores the persisted clock and the armed deadlines after a start or a failed commit. */
+  restore(state: EvaluatorState | undefined, deadlines: Iterable<readonly [number, string]>): void {
+    this.maxTs = state?.maxTs ?? Number.NEGATIVE_INFINITY;
+    this.watermark = state?.watermark ?? Number.NEGATIVE_INFINITY;
+    this.seq = state?.nextSeq ?? 1;
+    this.deadlines.clear();
+    for (const [at, actorId] of deadlines) this.deadlines.push({ at, actorId });
+    for (const host of this.hosts.values()) host.dropCache();
+  }
+
+  state(): EvaluatorState {
+    return { maxTs: this.maxTs, watermark: this.watermark, nextSeq: this.seq };
+  }
+
+  /** Adds or replaces a rule; in-flight state of its instances is kept (it lives in the records). */
+  setRule(rule: CompiledRule): void {
+    const host = new RuleHost(rule, this.loader, this.deadlines, () => this.seq++, this.options);
+    this.hosts.set(rule.name, host);
+    this.index.add(rule.name, rule.selector, host);
+  }
+
+  removeRule(name: string): void {
+    this.hosts.delete(name);
+    this.index.remove(name);
+  }
+
+  host(name: string): RuleHost | undefined {
+    return this.hosts.get(name);
+  }
+
+  /** Evaluates points already sorted by event time. */
+  evaluate(points: readonly DataPoint[], fx: BatchEffects): void {
+    for (const point of points) {
+      if (point.ts < this.watermark) {
+        fx.late++;
+        continue;
+      }
+      if (point.ts > this.maxTs) {
+        this.maxTs = point.ts;
+        this.advance(point.ts - this.allowedLatenessMs, fx);
+      }
+      this.index.match(point, (host) => host.onPoint(point, fx));
+    }
+  }
+
+  private advance(watermark: number, fx: BatchEffects): void {
+    if (watermark <= this.watermark) return;
+    this.watermark = watermark;
+    for (let d = this.deadlines.popDue(watermark); d; d = this.deadlines.popDue(watermark)) {
+      const rule = ruleOfActorId(d.actorId);
+      if (rule !== undefined) this.hosts.get(rule)?.onDeadline(d.actorId, d.at, fx);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Route: finds, for each data point, the data expressions (rules) that need it. */
+export { QueryIndex } from './query-index.js';

@@ -1,0 +1,97 @@
+/**
+ * The one LMDB environment of a Vigil instance and its named databases.
+ * All effects of one input batch are written by `commit` in a single write
+ * transaction, and the promise resolves only once the data is flushed.
+ */
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { StoreError, type AlertEvent } from '../core/index.js';
+import type { ActorRecord, StoredRule } from './records.js';
+
+export interface StoreOptions {
+  /** Directory of the LMDB environment. @default './data' */
+  dataDir: string;
+  /** Largest map size LMDB may grow to, in bytes. @default 8 GiB */
+  mapSizeBytes?: number;
+}
+
+/** Everything one input batch changed, committed atomically. */
+export interface CommitBatch {
+  /** Actor records to write; `null` deletes. */
+  readonly actors: ReadonlyMap<string, ActorRecord | null>;
+  readonly events: readonly AlertEvent[];
+  readonly deadlinesAdded: ReadonlyArray<readonly [number, string]>;
+  readonly deadlinesRemoved: ReadonlyArray<readonly [number, string]>;
+  readonly meta: ReadonlyMap<string, unknown>;
+  readonly rules?: ReadonlyMap<string, StoredRule | null>;
+}
+
+export class Store {
+  readonly rules: Database<StoredRule, string>;
+  readonly actors: Database<ActorRecord, string>;
+  readonly events: Database<AlertEvent, number>;
+  readonly deadlines: Database<true, [number, string]>;
+  readonly meta: Database<unknown, string>;
+
+  private constructor(private readonly env: RootDatabase) {
+    this.rules = env.openDB<StoredRule, string>({ name: 'rules' });
+    this.actors = env.openDB<ActorRecord, string>({ name: 'actors' });
+    this.events = env.openDB<AlertEvent, number>({ name: 'events' });
+    this.deadlines = env.openDB<true, [number, string]>({ name: 'deadlines' });
+    this.meta = env.openDB<unknown, string>({ name: 'meta' });
+  }
+
+  static open(options: StoreOptions): Store {
+    mkdirSync(options.dataDir, { recursive: true });
+    try {
+      const env = open({ path: options.dataDir, maxDbs: 16, mapSize: options.mapSizeBytes ?? 8 * 1024 ** 3 });
+      return new Store(env);
+    } catch (cause) {
+      throw new StoreError(`cannot open the data directory ${options.dataDir}`, cause);
+    }
+  }
+
+  /** Writes a batch in one transaction and waits until it is durable. */
+  async commit(batch: CommitBatch): Promise<void> {
+    try {
+      await this.env.transaction(() => {
+        for (const [id, rec] of batch.actors) {
+          if (rec) void this.actors.put(id, rec);
+          else void this.actors.remove(id);
+        }
+        for (const e of batch.events) void this.events.put(e.seq, e);
+        for (const k of batch.deadlinesRemoved) void this.deadlines.remove([k[0], k[1]]);
+        for (const k of batch.deadlinesAdded) void this.deadlines.put([k[0], k[1]], true);
+        for (const [k, v] of batch.meta) void this.meta.put(k, v);
+        for (const [name, rule] of batch.rules ?? []) {
+          if (rule) void this.rules.put(name, rule);
+          else void this.rules.remove(name);
+        }
+      });
+      await this.env.flushed;
+    } catch (cause) {
+      throw new StoreError('writing the batch to LMDB failed', cause);
+    }
+  }
+
+  /** Alert events with a sequence number above `afterSeq`, oldest first. */
+  readEvents(afterSeq: number, limit: number): AlertEvent[] {
+    const out: AlertEvent[] = [];
+    for (const { value } of this.events.getRange({ start: afterSeq + 1, limit })) out.push(value);
+    return out;
+  }
+
+  /** The lowest sequence number still held, or undefined when the log is empty. */
+  oldestEventSeq(): number | undefined {
+    for (const key of this.events.getKeys({ limit: 1 })) return key;
+    return undefined;
+  }
+
+  allDeadlines(): Array<[number, string]> {
+    return [...this.deadlines.getKeys()].map((k) => [k[0], k[1]]);
+  }
+
+  async close(): Promise<void> {
+    await this.env.close();
+  }
+}
