@@ -13,6 +13,7 @@ import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.j
 import { validatePoint, type PointLimits } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
 import { Store, type StoredRule } from './store/index.js';
+import { instruments } from './telemetry/index.js';
 
 export interface EngineOptions {
   /** LMDB data directory. @default './data' */
@@ -100,6 +101,11 @@ export class Engine {
       const fx = new BatchEffects();
       this.evaluator.evaluate(points, fx);
       await this.commit(fx, source);
+      const attrs = { source };
+      instruments.pointsIngested.add(points.length, attrs);
+      if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
+      if (fx.late > 0) instruments.pointsLate.add(fx.late, attrs);
+      for (const e of fx.events) instruments.alertTransitions.add(1, { to: e.to });
       return { accepted: points.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
     });
   }
@@ -182,6 +188,7 @@ export class Engine {
 
   private async commit(fx: BatchEffects, source: string): Promise<void> {
     const state = this.evaluator.state();
+    const started = performance.now();
     try {
       await this.store.commit({
         actors: fx.actors,
@@ -198,6 +205,7 @@ export class Engine {
       this.restoreEvaluator();
       throw e;
     }
+    instruments.commitDuration.record(performance.now() - started);
     if (fx.events.length > 0) for (const l of this.listeners) notify(l, fx.events);
   }
 

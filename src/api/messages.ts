@@ -1,0 +1,63 @@
+/** TypeScript shapes of the proto messages as @grpc/proto-loader presents them (camelCase, longs as numbers). */
+
+export interface DiagnosticMsg {
+  code: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: string;
+}
+
+export interface RuleMsg {
+  name: string;
+  source: string;
+  version: number;
+  updatedAtMs: number;
+}
+
+export interface AppliedRuleMsg {
+  name: string;
+  version: number;
+  change: string;
+}
+
+export interface DataPointMsg {
+  name: string;
+  tags: Record<string, string>;
+  value: number;
+  tsMs: number;
+}
+
+export interface IngestRequestMsg {
+  batchId: number;
+  points: DataPointMsg[];
+}
+
+export interface IngestResponseMsg {
+  batchId: number;
+  accepted: number;
+  rejected: Array<{ index: number; field: string; reason: string }>;
+  late: number;
+  lastSequence: number;
+}
+
+export interface StreamAlertsRequestMsg {
+  afterSequence: number;
+  tail: boolean;
+  rules: string[];
+}
+
+export interface AlertEventMsg {
+  sequence: number;
+  id: string;
+  rule: string;
+  alert: string;
+  labels: Record<string, string>;
+  fromState: string;
+  toState: string;
+  tsMs: number;
+  value: number;
+  severity: string;
+}

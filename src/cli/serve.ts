@@ -1,0 +1,76 @@
+/** `vigil serve`: opens the data directory, applies the rule files, and starts gRPC and telemetry. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startGrpcServer } from '../api/index.js';
+import type { VigilConfig } from '../config/index.js';
+import { RuleError, systemClock } from '../core/index.js';
+import { Engine } from '../engine.js';
+import { startTelemetry, type Logger } from '../telemetry/index.js';
+
+export interface RunningServer {
+  readonly engine: Engine;
+  /** The gRPC address actually bound. */
+  readonly address: string;
+  readonly metricsUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Thrown when a rule file given to the server does not compile; carries the file name. */
+export class RuleFileError extends Error {
+  constructor(
+    readonly file: string,
+    override readonly cause: RuleError,
+  ) {
+    super(cause.diagnostics.map((d) => `${file}:${d.line}:${d.column}: ${d.message}`).join('\n'));
+  }
+}
+
+async function applyRuleDir(engine: Engine, dir: string, log: Logger): Promise<void> {
+  if (!dir) return;
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.vigil')).sort();
+  } catch {
+    log('warn', 'rules folder not found; starting without rule files', { dir });
+    return;
+  }
+  for (const f of files) {
+    const path = join(dir, f);
+    try {
+      const applied = await engine.applyRules(readFileSync(path, 'utf8'));
+      log('info', 'rule file applied', { file: path, rules: applied.map((a) => `${a.name}@${a.version} ${a.change}`) });
+    } catch (e) {
+      if (e instanceof RuleError) throw new RuleFileError(path, e);
+      throw e;
+    }
+  }
+}
+
+export async function startServer(config: VigilConfig, log: Logger): Promise<RunningServer> {
+  const engine = Engine.open({
+    dataDir: config.dataDir,
+    clock: systemClock,
+    allowedLatenessMs: config.ingest.allowedLatenessMs,
+    maxBatchPoints: config.ingest.maxBatchPoints,
+    maxRules: config.limits.maxRules,
+  });
+  try {
+    await applyRuleDir(engine, config.rules.dir, log);
+    const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
+    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen });
+    log('info', 'vigil serving', { grpc: grpc.address, metrics: telemetry.metricsUrl ?? 'off', dataDir: config.dataDir });
+    return {
+      engine,
+      address: grpc.address,
+      ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
+      close: async () => {
+        await grpc.close();
+        await engine.close();
+        await telemetry.shutdown();
+      },
+    };
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Vigil's configuration: a YAML file (default `config/default.yaml`), then
+ * environment variables, then command-line flags, each overriding the last.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../core/index.js';
+
+export interface VigilConfig {
+  /** LMDB data directory. @default './data' */
+  dataDir: string;
+  grpc: {
+    /** host:port of the gRPC server. @default '127.0.0.1:50051' */
+    listen: string;
+  };
+  metrics: {
+    /** host:port of the Prometheus scrape endpoint; empty disables it. @default '127.0.0.1:9464' */
+    listen: string;
+  };
+  ingest: {
+    /** How far behind the newest event time a point may arrive and still be evaluated. @default 0 */
+    allowedLatenessMs: number;
+    /** Most points in one ingest batch. @default 10000 */
+    maxBatchPoints: number;
+  };
+  rules: {
+    /** Folder of `*.vigil` files applied at start; empty for none. @default 'config/rules' */
+    dir: string;
+  };
+  limits: {
+    /** Most rules on one server. @default 100000 */
+    maxRules: number;
+  };
+}
+
+export const defaultConfig: VigilConfig = {
+  dataDir: './data',
+  grpc: { listen: '127.0.0.1:50051' },
+  metrics: { listen: '127.0.0.1:9464' },
+  ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000 },
+  rules: { dir: 'config/rules' },
+  limits: { maxRules: 100_000 },
+};
+
+/** Environment variables and the config key each one sets. */
+const envKeys: Record<string, string> = {
+  VIGIL_DATA_DIR: 'dataDir',
+  VIGIL_GRPC_LISTEN: 'grpc.listen',
+  VIGIL_METRICS_LISTEN: 'metrics.listen',
+  VIGIL_ALLOWED_LATENESS_MS: 'ingest.allowedLatenessMs',
+  VIGIL_RULES_DIR: 'rules.dir',
+};
+
+type Json = Record<string, unknown>;
+
+function setPath(target: Json, path: string, value: unknown, where: string): void {
+  const keys = path.split('.');
+  let obj: Json = target;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof obj[k] !== 'object' || obj[k] === null) throw new ConfigError(`${where}: unknown key "${path}"`);
+    obj = obj[k] as Json;
+  }
+  const last = keys[keys.length - 1]!;
+  if (!(last in obj)) throw new ConfigError(`${where}: unknown key "${path}"`);
+  const expected = typeof obj[last];
+  let v = value;
+  if (expected === 'number' && typeof v === 'string') v = Number(v);
+  if (expected === 'number' && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new ConfigError(`${where}: "${path}" must be a non-negative number`);
+  if (expected === 'string' && typeof v !== 'string') throw new ConfigError(`${where}: "${path}" must be a string`);
+  obj[last] = v;
+}
+
+/** Sets every leaf of `source` on `root`, by dotted path, so unknown keys are reported in full. */
+function merge(root: Json, source: Json, where: string, prefix = ''): void {
+  for (const [k, v] of Object.entries(source)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) merge(root, v as Json, where, path);
+    else setPath(root, path, v, where);
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Config file; a missing default file is fine, a missing named file is an error. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Dotted keys set last, e.g. from CLI flags. */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
+  const config = structuredClone(defaultConfig) as unknown as Json;
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.VIGIL_CONFIG;
+  const path = file ?? 'config/default.yaml';
+  if (existsSync(path)) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${path}: ${(e as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: must be a mapping of settings`);
+      merge(config, doc as Json, path);
+    }
+  } else if (file) throw new ConfigError(`config file ${file} does not exist`);
+  for (const [name, key] of Object.entries(envKeys)) {
+    const v = env[name];
+    if (v !== undefined) setPath(config, key, v, `environment variable ${name}`);
+  }
+  for (const [key, v] of Object.entries(options.overrides ?? {})) if (v !== undefined) setPath(config, key, v, 'command line');
+  return config as unknown as VigilConfig;
+}
