@@ -8,9 +8,9 @@
  * so rule changes and points are applied in a single order and a batch's
  * effects are durable before the caller is answered.
  */
-import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type DataPoint } from './core/index.js';
+import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type DataPoint, type Diagnostic } from './core/index.js';
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
-import { validatePoint, type PointLimits } from './ingest/index.js';
+import { validatePoint, type BatchResult, type DeadLetter, type PointLimits, type Rejection, type SourceBatch } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
 import { Store, type StoredRule } from './store/index.js';
 import { instruments } from './telemetry/index.js';
@@ -28,20 +28,7 @@ export interface EngineOptions {
   pointLimits?: PointLimits;
 }
 
-export interface Rejection {
-  readonly index: number;
-  readonly field: string;
-  readonly reason: string;
-}
-
-export interface IngestResult {
-  readonly accepted: number;
-  readonly rejected: readonly Rejection[];
-  /** Accepted but older than the watermark: counted, not evaluated. */
-  readonly late: number;
-  /** The last alert sequence number committed when this batch was answered. */
-  readonly lastSeq: number;
-}
+export type IngestResult = BatchResult;
 
 export type RuleChange = 'created' | 'updated' | 'unchanged';
 
@@ -74,7 +61,7 @@ export class Engine {
     for (const { value } of engine.store.rules.getRange()) {
       const compiled = compileSource(value.source);
       // A stored rule that no longer compiles (e.g. after a language change) must not stop the server.
-      for (const rule of compiled.rules) engine.evaluator.setRule(rule);
+      for (const rule of compiled.rules) if (!engine.evaluator.unsupported(rule)) engine.evaluator.setRule(rule);
     }
     engine.restoreEvaluator();
     return engine;
@@ -84,23 +71,44 @@ export class Engine {
     this.evaluator.restore(this.store.meta.get(STATE_KEY) as EvaluatorState | undefined, this.store.allDeadlines());
   }
 
-  /** Validates, orders and evaluates one batch; resolves once its effects are durable. */
-  ingest(source: string, raw: readonly unknown[]): Promise<IngestResult> {
+  /** Validates, orders and evaluates one batch of points; resolves once its effects are durable. */
+  ingest(source: string, points: readonly unknown[]): Promise<IngestResult> {
+    return this.ingestBatch({ source, points });
+  }
+
+  /** The engine side of the source contract (see ingest/source.ts). */
+  ingestBatch(batch: SourceBatch): Promise<BatchResult> {
+    const { source } = batch;
+    const raw = batch.points;
     const max = this.options.maxBatchPoints ?? 10_000;
     if (raw.length > max) return Promise.reject(new LimitError('points in one batch', max, raw.length));
     return this.serial(async () => {
       const rejected: Rejection[] = [];
       const points: DataPoint[] = [];
+      const deadLetters: DeadLetter[] = [...(batch.deadLetters ?? [])];
       raw.forEach((r, index) => {
         const c = validatePoint(r, this.options.pointLimits);
         if (c.ok) points.push(c.point);
-        else rejected.push({ index, field: c.field, reason: c.reason });
+        else {
+          rejected.push({ index, field: c.field, reason: c.reason });
+          if (batch.deadLetterRejected) {
+            const offset = batch.pointOffsets?.[index];
+            deadLetters.push({
+              source,
+              ...(offset !== undefined ? { offset } : {}),
+              code: ErrorCodes.POINT_INVALID,
+              reason: `${c.field}: ${c.reason}`,
+              payload: safeJson(r),
+              at: this.options.clock.now(),
+            });
+          }
+        }
       });
       // Stable sort: equal timestamps keep arrival order.
       points.sort((a, b) => a.ts - b.ts);
       const fx = new BatchEffects();
       this.evaluator.evaluate(points, fx);
-      await this.commit(fx, source);
+      await this.commit(fx, source, batch.nextOffset, deadLetters);
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
       if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
@@ -115,6 +123,13 @@ export class Engine {
     return this.serial(async () => {
       const compiled = compileSource(text);
       if (compiled.diagnostics.length > 0) throw new RuleError(compiled.diagnostics);
+      const unsupported: Diagnostic[] = [];
+      compiled.rules.forEach((rule, i) => {
+        const why = this.evaluator.unsupported(rule);
+        const at = compiled.decls[i]!.nameSpan;
+        if (why) unsupported.push({ code: ErrorCodes.RULE_INVALID, message: `rule "${rule.name}" cannot be evaluated yet: ${why}`, line: at.line, column: at.column, rule: rule.name });
+      });
+      if (unsupported.length > 0) throw new RuleError(unsupported);
       const changes = new Map<string, StoredRule>();
       const applied: AppliedRule[] = [];
       let added = 0;
@@ -186,7 +201,12 @@ export class Engine {
     await this.store.close();
   }
 
-  private async commit(fx: BatchEffects, source: string): Promise<void> {
+  /** The offset to resume `source` from, as committed with the state it produced. */
+  storedOffset(source: string): number | undefined {
+    return this.store.offsets.get(source);
+  }
+
+  private async commit(fx: BatchEffects, source: string, nextOffset: number | undefined, deadLetters: readonly DeadLetter[]): Promise<void> {
     const state = this.evaluator.state();
     const started = performance.now();
     try {
@@ -199,6 +219,8 @@ export class Engine {
           [STATE_KEY, state],
           [`source/${source}`, { lastBatchAt: this.options.clock.now() }],
         ]),
+        ...(nextOffset !== undefined ? { offsets: new Map([[source, nextOffset]]) } : {}),
+        deadLetters,
       });
     } catch (e) {
       // Memory ran ahead of disk: forget it and continue from what was committed.
@@ -224,4 +246,16 @@ function notify(listener: EventListener, events: readonly AlertEvent[]): void {
   } catch {
     // The listener owns its own error reporting.
   }
+}
+
+const maxPayloadChars = 4096;
+
+function safeJson(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = String(v);
+  }
+  return text.length > maxPayloadChars ? `${text.slice(0, maxPayloadChars)}…` : text;
 }

@@ -63,6 +63,18 @@ export class Evaluator {
     this.index.add(rule.name, rule.selector, host);
   }
 
+  /**
+   * Why this evaluator cannot run a compiled rule, or undefined if it can.
+   * The language may express more than evaluation supports at a given time;
+   * the engine rejects such rules with a diagnostic instead of accepting them silently.
+   */
+  unsupported(rule: CompiledRule): string | undefined {
+    if ((rule.selector as unknown) === undefined || typeof rule.condition !== 'function') {
+      return 'only conditions comparing one metric selector with a number are evaluated so far';
+    }
+    return undefined;
+  }
+
   removeRule(name: string): void {
     this.hosts.delete(name);
     this.index.remove(name);

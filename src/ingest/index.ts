@@ -1,2 +1,3 @@
 /** Ingest: sources of points and events, their decoding and validation. */
 export { validatePoint, type PointCheck, type PointLimits } from './validate-point.js';
+export type { Source, SourceBatch, SourceHealth, BatchSink, BatchResult, Rejection, DeadLetter } from './source.js';

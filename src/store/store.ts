@@ -4,8 +4,9 @@
  * transaction, and the promise resolves only once the data is flushed.
  */
 import { mkdirSync } from 'node:fs';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type Key, type RootDatabase } from 'lmdb';
 import { StoreError, type AlertEvent } from '../core/index.js';
+import type { DeadLetter } from '../ingest/index.js';
 import type { ActorRecord, StoredRule } from './records.js';
 
 export interface StoreOptions {
@@ -13,6 +14,13 @@ export interface StoreOptions {
   dataDir: string;
   /** Largest map size LMDB may grow to, in bytes. @default 8 GiB */
   mapSizeBytes?: number;
+}
+
+/** A write to a table opened with `Store.openTable`; `value: null` deletes. */
+export interface TableWrite {
+  readonly table: Database<unknown, Key>;
+  readonly key: Key;
+  readonly value: unknown;
 }
 
 /** Everything one input batch changed, committed atomically. */
@@ -24,6 +32,11 @@ export interface CommitBatch {
   readonly deadlinesRemoved: ReadonlyArray<readonly [number, string]>;
   readonly meta: ReadonlyMap<string, unknown>;
   readonly rules?: ReadonlyMap<string, StoredRule | null>;
+  /** Source partition → next offset to read, committed with the effects that offset produced. */
+  readonly offsets?: ReadonlyMap<string, number>;
+  readonly deadLetters?: readonly DeadLetter[];
+  /** Writes to stage-owned tables (e.g. the outbox), in the same transaction. */
+  readonly writes?: readonly TableWrite[];
 }
 
 export class Store {
@@ -32,6 +45,9 @@ export class Store {
   readonly events: Database<AlertEvent, number>;
   readonly deadlines: Database<true, [number, string]>;
   readonly meta: Database<unknown, string>;
+  readonly offsets: Database<number, string>;
+  /** Rejected inputs, keyed by [wall-clock ms, source, offset or -1]. */
+  readonly deadLetters: Database<DeadLetter, [number, string, number]>;
 
   private constructor(private readonly env: RootDatabase) {
     this.rules = env.openDB<StoredRule, string>({ name: 'rules' });
@@ -39,16 +55,28 @@ export class Store {
     this.events = env.openDB<AlertEvent, number>({ name: 'events' });
     this.deadlines = env.openDB<true, [number, string]>({ name: 'deadlines' });
     this.meta = env.openDB<unknown, string>({ name: 'meta' });
+    this.offsets = env.openDB<number, string>({ name: 'offsets' });
+    this.deadLetters = env.openDB<DeadLetter, [number, string, number]>({ name: 'deadletter' });
   }
 
   static open(options: StoreOptions): Store {
     mkdirSync(options.dataDir, { recursive: true });
     try {
-      const env = open({ path: options.dataDir, maxDbs: 16, mapSize: options.mapSizeBytes ?? 8 * 1024 ** 3 });
+      const env = open({ path: options.dataDir, maxDbs: 64, mapSize: options.mapSizeBytes ?? 8 * 1024 ** 3 });
       return new Store(env);
     } catch (cause) {
       throw new StoreError(`cannot open the data directory ${options.dataDir}`, cause);
     }
+  }
+
+  /**
+   * Opens (or creates) a named table owned by a stage, e.g. the deliver stage's
+   * `outbox` and `archive`. Writes that must be atomic with a batch go through
+   * `CommitBatch.writes`; a stage may write on its own (outside batches) with
+   * the table's own async `put`/`remove`.
+   */
+  openTable<V, K extends Key = string>(name: string): Database<V, K> {
+    return this.env.openDB<V, K>({ name });
   }
 
   /** Writes a batch in one transaction and waits until it is durable. */
@@ -63,6 +91,12 @@ export class Store {
         for (const k of batch.deadlinesRemoved) void this.deadlines.remove([k[0], k[1]]);
         for (const k of batch.deadlinesAdded) void this.deadlines.put([k[0], k[1]], true);
         for (const [k, v] of batch.meta) void this.meta.put(k, v);
+        for (const [source, offset] of batch.offsets ?? []) void this.offsets.put(source, offset);
+        for (const d of batch.deadLetters ?? []) void this.deadLetters.put([d.at, d.source, d.offset ?? -1], d);
+        for (const w of batch.writes ?? []) {
+          if (w.value === null) void w.table.remove(w.key);
+          else void w.table.put(w.key, w.value);
+        }
         for (const [name, rule] of batch.rules ?? []) {
           if (rule) void this.rules.put(name, rule);
           else void this.rules.remove(name);
