@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { initialAlertSnapshot, restoreAlertSnapshot, stepAlert, type AlertInstanceEvent, type AlertInstanceSnapshot } from '../../actors/index.js';
+
+const t = (type: 'condition.true' | 'condition.false', ts: number, value = 1): AlertInstanceEvent => ({ type, ts, value });
+const deadline = (ts: number): AlertInstanceEvent => ({ type: 'deadline', ts });
+
+function run(forMs: number, events: AlertInstanceEvent[]): AlertInstanceSnapshot[] {
+  const out: AlertInstanceSnapshot[] = [];
+  let s = initialAlertSnapshot(forMs);
+  for (const e of events) out.push((s = stepAlert(s, e)));
+  return out;
+}
+
+describe('alert instance machine', () => {
+  it('fires at once without `for`, and resolves on clear', () => {
+    expect(run(0, [t('condition.true', 10, 7), t('condition.false', 20, 1)]).map((s) => s.state)).toEqual(['firing', 'resolved']);
+  });
+
+  it('waits in pending until the deadline, then fires at the deadline time', () => {
+    const states = run(60_000, [t('condition.true', 1000, 9), deadline(30_000), deadline(61_000)]);
+    expect(states.map((s) => s.state)).toEqual(['pending', 'pending', 'firing']);
+    expect(states[0]!.context.deadline).toBe(61_000);
+    expect(states[2]!.context).toMatchObject({ firingSince: 61_000, deadline: null, activeSince: 1000, lastValue: 9 });
+  });
+
+  it('goes back to inactive when the condition clears while pending', () => {
+    const states = run(60_000, [t('condition.true', 0), t('condition.false', 10_000), deadline(60_000)]);
+    expect(states.map((s) => s.state)).toEqual(['pending', 'inactive', 'inactive']);
+    expect(states[1]!.context.deadline).toBeNull();
+  });
+
+  it('returns the same snapshot object when an event changes nothing', () => {
+    const firing = run(0, [t('condition.true', 1)])[0]!;
+    expect(stepAlert(firing, t('condition.true', 2))).toBe(firing);
+  });
+
+  it('can fire again after resolving', () => {
+    expect(run(0, [t('condition.true', 1), t('condition.false', 2), t('condition.true', 3)]).map((s) => s.state)).toEqual(['firing', 'resolved', 'firing']);
+  });
+
+  // Rehydration: for every state, a snapshot sent through JSON and restored continues exactly like the live one.
+  const paths: Array<[string, AlertInstanceEvent[]]> = [
+    ['inactive', []],
+    ['pending', [t('condition.true', 0)]],
+    ['firing', [t('condition.true', 0), deadline(60_000)]],
+    ['resolved', [t('condition.true', 0), deadline(60_000), t('condition.false', 70_000)]],
+  ];
+  const continuations: AlertInstanceEvent[][] = [
+    [t('condition.true', 100_000), deadline(160_000), t('condition.false', 170_000)],
+    [deadline(60_000), t('condition.false', 80_000)],
+    [t('condition.false', 90_000), t('condition.true', 95_000)],
+  ];
+  for (const [state, prefix] of paths) {
+    it(`restores a ${state} snapshot from JSON and continues identically`, () => {
+      let live = initialAlertSnapshot(60_000);
+      for (const e of prefix) live = stepAlert(live, e);
+      expect(live.state).toBe(state);
+      for (const rest of continuations) {
+        let a = live;
+        let b = restoreAlertSnapshot(JSON.parse(JSON.stringify(live)));
+        for (const e of rest) {
+          a = stepAlert(a, e);
+          b = stepAlert(b, e);
+          expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(a)));
+        }
+      }
+    });
+  }
+
+  it('refuses a snapshot of an unknown version', () => {
+    expect(() => restoreAlertSnapshot({ v: 99, state: 'firing', context: {} })).toThrow(/version 99/);
+  });
+});
