@@ -83,6 +83,10 @@ export class Engine {
     const max = this.options.maxBatchPoints ?? 10_000;
     if (raw.length > max) return Promise.reject(new LimitError('points in one batch', max, raw.length));
     return this.serial(async () => {
+      const stored = batch.nextOffset !== undefined ? this.store.offsets.get(source) : undefined;
+      if (stored !== undefined && batch.nextOffset! <= stored) {
+        return { accepted: 0, rejected: [], late: 0, lastSeq: this.lastSeq(), duplicate: true };
+      }
       const rejected: Rejection[] = [];
       const points: DataPoint[] = [];
       const deadLetters: DeadLetter[] = [...(batch.deadLetters ?? [])];
@@ -186,6 +190,19 @@ export class Engine {
   /** The sequence number of the newest committed alert event (0 when none). */
   lastSeq(): number {
     return this.evaluator.state().nextSeq - 1;
+  }
+
+  /** The persisted evaluation clock (watermark, newest event time, next sequence). */
+  evaluatorState(): EvaluatorState {
+    return this.evaluator.state();
+  }
+
+  isResident(actorId: string): boolean {
+    return this.evaluator.isResident(actorId);
+  }
+
+  residentCount(): number {
+    return this.evaluator.residentCount();
   }
 
   /** Called with each batch's events after they are durable. */

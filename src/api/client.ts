@@ -6,6 +6,7 @@ export interface VigilClients {
   readonly rules: grpc.Client;
   readonly alerts: grpc.Client;
   readonly ingest: grpc.Client;
+  readonly admin: grpc.Client;
   close(): void;
 }
 
@@ -26,11 +27,14 @@ export function connect(address: string): VigilClients {
   const rules = new vigilV1.RuleService(address, creds);
   const alerts = new vigilV1.AlertService(address, creds);
   const ingest = new vigilV1.IngestService(address, creds);
+  const admin = new vigilV1.AdminService(address, creds);
   return {
     rules,
     alerts,
     ingest,
+    admin,
     close: () => {
+      admin.close();
       rules.close();
       alerts.close();
       ingest.close();

@@ -1,6 +1,8 @@
 /** IngestService: batches of points in, one durable acknowledgement per batch out. */
 import type * as grpc from '@grpc/grpc-js';
+import { ArgumentError } from '../core/index.js';
 import type { Engine, IngestResult } from '../engine.js';
+import type { SourceBatch } from '../ingest/index.js';
 import { unary, type Logger } from './handlers.js';
 import type { DataPointMsg, IngestRequestMsg, IngestResponseMsg } from './messages.js';
 import { toServiceError } from './status.js';
@@ -10,7 +12,25 @@ function toPoints(points: DataPointMsg[]): unknown[] {
 }
 
 function toResponse(batchId: number, r: IngestResult): IngestResponseMsg {
-  return { batchId, accepted: r.accepted, rejected: [...r.rejected], late: r.late, lastSequence: r.lastSeq };
+  return { batchId, accepted: r.accepted, rejected: [...r.rejected], late: r.late, lastSequence: r.lastSeq, duplicate: r.duplicate === true };
+}
+
+const producerPattern = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/** A producer's batch numbers act as source offsets, which makes re-sent batches idempotent. */
+export function toSourceBatch(req: IngestRequestMsg): SourceBatch {
+  const points = toPoints(req.points);
+  if (!req.producerId) return { source: 'grpc', points };
+  if (!producerPattern.test(req.producerId)) throw new ArgumentError('producer_id', 'use 1-200 letters, digits, _ . : -');
+  return { source: `grpc:${req.producerId}`, points, firstOffset: req.batchId, nextOffset: req.batchId + 1 };
+}
+
+function ingestOne(engine: Engine, req: IngestRequestMsg): Promise<IngestResult> {
+  try {
+    return engine.ingestBatch(toSourceBatch(req));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 export function ingestService(engine: Engine, log: Logger): grpc.UntypedServiceImplementation {
@@ -19,7 +39,7 @@ export function ingestService(engine: Engine, log: Logger): grpc.UntypedServiceI
     let failed = false;
     call.on('data', (req: IngestRequestMsg) => {
       if (failed) return;
-      const work = engine.ingest('grpc', toPoints(req.points));
+      const work = ingestOne(engine, req);
       // Acknowledge in request order; the engine commits batches in that order too.
       pending = pending.then(() =>
         work.then(
@@ -45,6 +65,6 @@ export function ingestService(engine: Engine, log: Logger): grpc.UntypedServiceI
   };
   return {
     ingest,
-    ingestBatch: unary(log, 'IngestBatch', async (req: IngestRequestMsg) => toResponse(req.batchId, await engine.ingest('grpc', toPoints(req.points)))),
+    ingestBatch: unary(log, 'IngestBatch', async (req: IngestRequestMsg) => toResponse(req.batchId, await ingestOne(engine, req))),
   };
 }

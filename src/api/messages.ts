@@ -33,6 +33,7 @@ export interface DataPointMsg {
 export interface IngestRequestMsg {
   batchId: number;
   points: DataPointMsg[];
+  producerId: string;
 }
 
 export interface IngestResponseMsg {
@@ -41,6 +42,7 @@ export interface IngestResponseMsg {
   rejected: Array<{ index: number; field: string; reason: string }>;
   late: number;
   lastSequence: number;
+  duplicate: boolean;
 }
 
 export interface StreamAlertsRequestMsg {

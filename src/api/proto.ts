@@ -18,7 +18,7 @@ function packageRoot(): string {
 
 export const protoDir = join(packageRoot(), 'proto');
 
-export const protoFiles = ['vigil/v1/rules.proto', 'vigil/v1/alerts.proto', 'vigil/v1/ingest.proto'];
+export const protoFiles = ['vigil/v1/rules.proto', 'vigil/v1/alerts.proto', 'vigil/v1/ingest.proto', 'vigil/v1/admin.proto'];
 
 export const loaderOptions: protoLoader.Options = {
   keepCase: false,
@@ -37,6 +37,7 @@ interface VigilPackage {
       RuleService: grpc.ServiceClientConstructor;
       AlertService: grpc.ServiceClientConstructor;
       IngestService: grpc.ServiceClientConstructor;
+      AdminService: grpc.ServiceClientConstructor;
     };
   };
 }

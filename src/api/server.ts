@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Engine } from '../engine.js';
+import { adminService } from './admin-service.js';
 import { alertService } from './alert-service.js';
 import type { Logger } from './handlers.js';
 import { ingestService } from './ingest-service.js';
@@ -12,6 +13,8 @@ import { ruleService } from './rule-service.js';
 export interface GrpcServerOptions {
   /** host:port to listen on; port 0 picks a free one. @default '127.0.0.1:50051' */
   listen: string;
+  /** Shown by GetServerInfo. */
+  dataDir?: string;
   /** Largest request accepted, in bytes. @default 16 MiB */
   maxReceiveMessageBytes?: number;
 }
@@ -28,6 +31,7 @@ export async function startGrpcServer(engine: Engine, log: Logger, options: Grpc
   server.addService(vigilV1.RuleService.service, ruleService(engine, log));
   server.addService(vigilV1.AlertService.service, alertService(engine, log));
   server.addService(vigilV1.IngestService.service, ingestService(engine, log));
+  server.addService(vigilV1.AdminService.service, adminService(engine, log, options.dataDir ?? ''));
   const health = new HealthImplementation({ '': 'SERVING', 'vigil.v1.IngestService': 'SERVING' });
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);

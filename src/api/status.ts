@@ -25,6 +25,7 @@ const statusOf: Record<ErrorCode, grpc.status> = {
   ARGUMENT_INVALID: grpc.status.INVALID_ARGUMENT,
   CONFIG_INVALID: grpc.status.INVALID_ARGUMENT,
   RULE_NOT_FOUND: grpc.status.NOT_FOUND,
+  ACTOR_NOT_FOUND: grpc.status.NOT_FOUND,
   RULE_EXISTS: grpc.status.ALREADY_EXISTS,
   LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
   SEQUENCE_TRIMMED: grpc.status.OUT_OF_RANGE,

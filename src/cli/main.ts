@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `vigil` command: the server and the admin client, one binary. */
 import { Command } from 'commander';
+import { registerActors } from './actors-commands.js';
 import { registerAlerts } from './alerts-commands.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules-commands.js';
@@ -19,12 +20,15 @@ Examples:
   vigil rules apply config/rules/examples.vigil
   vigil rules ls --json
   vigil alerts watch --after 42        resume the alert stream after sequence 42
+  vigil actors ls --state firing
+  vigil actors inspect 'alert/high_cpu/cluster=c1,node=n2'
   vigil demo                           server + simulator, prints alerts as they fire`,
   );
 
 registerServe(program);
 registerRules(program);
 registerAlerts(program);
+registerActors(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -57,7 +57,7 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
   try {
     await applyRuleDir(engine, config.rules.dir, log);
     const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
-    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen });
+    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir });
     log('info', 'vigil serving', { grpc: grpc.address, metrics: telemetry.metricsUrl ?? 'off', dataDir: config.dataDir });
     return {
       engine,

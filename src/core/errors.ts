@@ -9,6 +9,7 @@ export const ErrorCodes = {
   RULE_INVALID: 'RULE_INVALID',
   RULE_NOT_FOUND: 'RULE_NOT_FOUND',
   RULE_EXISTS: 'RULE_EXISTS',
+  ACTOR_NOT_FOUND: 'ACTOR_NOT_FOUND',
   POINT_INVALID: 'POINT_INVALID',
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   SEQUENCE_TRIMMED: 'SEQUENCE_TRIMMED',
@@ -71,6 +72,14 @@ export class RuleNotFoundError extends VigilError {
   override readonly name = 'RuleNotFoundError';
   constructor(readonly ruleName: string) {
     super(ErrorCodes.RULE_NOT_FOUND, `rule "${ruleName}" does not exist`);
+  }
+}
+
+/** Thrown when a request names an actor id that has no state. */
+export class ActorNotFoundError extends VigilError {
+  override readonly name = 'ActorNotFoundError';
+  constructor(readonly actorId: string) {
+    super(ErrorCodes.ACTOR_NOT_FOUND, `actor "${actorId}" does not exist (ids look like rule/<name> or alert/<rule>/<group>)`);
   }
 }
 

@@ -84,6 +84,18 @@ export class Evaluator {
     return this.hosts.get(name);
   }
 
+  /** Whether an actor is held in memory now. */
+  isResident(actorId: string): boolean {
+    const rule = ruleOfActorId(actorId);
+    return rule !== undefined && this.hosts.get(rule)?.isResident(actorId) === true;
+  }
+
+  residentCount(): number {
+    let n = 0;
+    for (const h of this.hosts.values()) n += h.residentCount();
+    return n;
+  }
+
   /** Evaluates points already sorted by event time. */
   evaluate(points: readonly DataPoint[], fx: BatchEffects): void {
     for (const point of points) {

@@ -74,6 +74,14 @@ export class RuleHost {
     return this.instances.values();
   }
 
+  isResident(id: string): boolean {
+    return this.instances.has(id);
+  }
+
+  residentCount(): number {
+    return this.instances.size;
+  }
+
   dropCache(): void {
     this.instances.clear();
   }

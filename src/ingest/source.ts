@@ -27,6 +27,14 @@ export interface SourceBatch {
   readonly points: readonly unknown[];
   /** Offset each point came from (parallel to `points`), so rejections can be dead-lettered precisely. */
   readonly pointOffsets?: readonly number[];
+  /**
+   * Offset of this batch's first input. A batch whose `nextOffset` is not
+   * above the stored offset was already applied (a redelivery after a crash)
+   * and is acknowledged as a duplicate without being applied again. Sources
+   * must drop inputs below the stored offset themselves when a batch only
+   * partly overlaps.
+   */
+  readonly firstOffset?: number;
   /** The offset to resume from once this batch is committed (the next one to read). */
   readonly nextOffset?: number;
   /** Messages the source could not decode at all. */
@@ -48,6 +56,8 @@ export interface BatchResult {
   readonly late: number;
   /** The last alert sequence number committed when this batch was answered. */
   readonly lastSeq: number;
+  /** True when the batch had already been applied and was skipped. */
+  readonly duplicate?: boolean;
 }
 
 /** Hands a batch to the engine; resolves once its effects and offset are durable. */
