@@ -1,4 +1,8 @@
-/** The abstract syntax tree: what a rule means, with the source span of every part. */
+/**
+ * The abstract syntax tree: what a rule says, with the source span of every
+ * part. It mirrors the text one to one (nothing is resolved or defaulted
+ * here), so the formatter can print it back and the checker can point at it.
+ */
 
 export interface Span {
   readonly line: number;
@@ -29,10 +33,19 @@ export interface Grouping {
   readonly span: Span;
 }
 
+/** `event TYPE{matchers}`: the events of one type whose tags or fields match. */
+export interface EventSelector {
+  readonly kind: 'event';
+  readonly type: string;
+  readonly matchers: readonly Matcher[];
+  readonly span: Span;
+}
+
 export type Expr =
   | { readonly kind: 'number'; readonly value: number; readonly span: Span }
   | { readonly kind: 'duration'; readonly ms: number; readonly span: Span }
   | { readonly kind: 'selector'; readonly metric: string; readonly matchers: readonly Matcher[]; readonly span: Span }
+  | EventSelector
   | {
       readonly kind: 'call';
       readonly fn: string;
@@ -41,17 +54,65 @@ export type Expr =
       readonly span: Span;
     }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
-  | { readonly kind: 'unary'; readonly op: '-' | 'not'; readonly operand: Expr; readonly span: Span };
+  | { readonly kind: 'unary'; readonly op: '-' | 'not'; readonly operand: Expr; readonly span: Span }
+  /** `x offset 1h`: the value x had that long before the current step. */
+  | { readonly kind: 'offset'; readonly operand: Expr; readonly ms: number; readonly span: Span }
+  /** `event A without event B within 2h`: only ever the whole `when` condition. */
+  | { readonly kind: 'sequence'; readonly start: EventSelector; readonly end: EventSelector; readonly withinMs: number; readonly span: Span };
 
 export interface Pair {
   readonly key: string;
   readonly value: string;
   readonly span: Span;
+  /** Where the string literal sits, so template errors can point inside it. */
+  readonly valueSpan: Span;
 }
 
 /** A clause keyword as written, kept for duplicate detection and error positions. */
 export interface ClauseRef {
   readonly keyword: string;
+  readonly span: Span;
+}
+
+export interface DurationClause {
+  readonly ms: number;
+  readonly span: Span;
+}
+
+/** `for 5m` (held continuously) or `for 4 of 5 steps` (rolling count). */
+export type Hold =
+  | { readonly kind: 'duration'; readonly ms: number; readonly span: Span }
+  | { readonly kind: 'count'; readonly n: number; readonly m: number; readonly span: Span };
+
+export type NoDataAction = 'fire' | 'resolve' | 'hold';
+export const noDataActions: readonly NoDataAction[] = ['fire', 'resolve', 'hold'];
+
+export interface NoDataClause {
+  readonly ms: number;
+  /** As written; the compiler defaults it to `fire`. */
+  readonly action?: NoDataAction;
+  readonly span: Span;
+}
+
+export interface FlappingClause {
+  readonly changes: number;
+  readonly withinMs: number;
+  readonly span: Span;
+}
+
+export interface NameRef {
+  readonly name: string;
+  readonly span: Span;
+}
+
+export interface StringClause {
+  readonly value: string;
+  readonly span: Span;
+  readonly valueSpan: Span;
+}
+
+export interface InhibitClause {
+  readonly matchers: readonly Matcher[];
   readonly span: Span;
 }
 
@@ -61,11 +122,19 @@ export interface RuleDecl {
   readonly span: Span;
   readonly when?: Expr;
   readonly by?: Grouping;
-  readonly forMs?: number;
-  readonly forSpan?: Span;
-  readonly severity?: string;
+  readonly step?: DurationClause;
+  readonly hold?: Hold;
+  readonly keepFiring?: DurationClause;
+  readonly clear?: Expr;
+  readonly noData?: NoDataClause;
+  readonly flapping?: FlappingClause;
+  readonly severity?: NameRef;
   readonly labels: readonly Pair[];
   readonly annotations: readonly Pair[];
+  readonly notify: readonly NameRef[];
+  readonly signature?: StringClause;
+  readonly scope?: NameRef;
+  readonly inhibit?: InhibitClause;
   readonly clauses: readonly ClauseRef[];
 }
 

@@ -1,71 +1,35 @@
-/** Checked AST → the closures the evaluator runs. Built only from the validated tree, never from raw text. */
-import type { Tags } from '../core/index.js';
-import type { BinaryOp, Expr, MatchOp, RuleDecl } from './ast.js';
+/**
+ * Checked rule → CompiledRule: the full IR plus, for rules of the first
+ * evaluator's shape (`when <selector> <cmp> <number>`), the flat fields it
+ * reads. Built only from the validated tree, never from raw text.
+ */
+import { RuleError, type Tags } from '../core/index.js';
+import type { BinaryOp, Expr, RuleDecl } from './ast.js';
+import { analyzeRule } from './check-rule.js';
 import { formatExpr, formatRule } from './format.js';
-
-export interface CompiledMatcher {
-  readonly label: string;
-  readonly op: MatchOp;
-  readonly value: string;
-  /** Prometheus semantics: a missing tag matches as the empty string. */
-  readonly test: (tagValue: string | undefined) => boolean;
-}
-
-/** A data expression's selector: what the query index routes on. */
-export interface Selector {
-  readonly metric: string;
-  readonly matchers: readonly CompiledMatcher[];
-}
+import type { RuleIR, Selector } from './ir.js';
+import { resolveLimits, type CheckLimits } from './limits.js';
 
 export interface CompiledRule {
   readonly name: string;
   /** Canonical text of the rule, as the formatter prints it. */
   readonly source: string;
-  readonly selector: Selector;
+  /** The one selector of a point rule; undefined for richer rules (read `ir.inputs`). */
+  readonly selector?: Selector;
   /** Labels that form the alert group; undefined means every tag of the series. */
   readonly groupBy?: readonly string[];
+  /** `for <duration>` in ms (0 when absent). */
   readonly forMs: number;
   readonly severity: string;
   readonly labels: Tags;
+  /** Annotation templates as written (rendered forms: `ir.meta.annotations`). */
   readonly annotations: Tags;
-  /** The condition on one sample value. */
-  readonly condition: (value: number) => boolean;
+  /** A point rule's condition on one sample value; undefined for richer rules (read `ir.condition`). */
+  readonly condition?: (value: number) => boolean;
   /** The condition as written, for explanations. */
-  readonly conditionText: string;
-}
-
-const regexCache = new Map<string, RegExp>();
-
-function anchored(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern})$`);
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
-
-export function compileMatcher(label: string, op: MatchOp, value: string): CompiledMatcher {
-  let test: (v: string | undefined) => boolean;
-  switch (op) {
-    case '=':
-      test = (v) => (v ?? '') === value;
-      break;
-    case '!=':
-      test = (v) => (v ?? '') !== value;
-      break;
-    case '=~': {
-      const re = anchored(value);
-      test = (v) => re.test(v ?? '');
-      break;
-    }
-    case '!~': {
-      const re = anchored(value);
-      test = (v) => !re.test(v ?? '');
-      break;
-    }
-  }
-  return { label, op, value, test };
+  readonly conditionText?: string;
+  /** The whole rule, resolved: what a streaming evaluator is built from. */
+  readonly ir: RuleIR;
 }
 
 const comparators: Partial<Record<BinaryOp, (a: number, b: number) => boolean>> = {
@@ -77,24 +41,39 @@ const comparators: Partial<Record<BinaryOp, (a: number, b: number) => boolean>> 
   '!=': (a, b) => a !== b,
 };
 
-/** Compiles one rule that `check` accepted. */
-export function compileRule(rule: RuleDecl): CompiledRule {
-  const when = rule.when as Extract<Expr, { kind: 'binary' }>;
-  const selectorOnLeft = when.left.kind === 'selector';
-  const sel = (selectorOnLeft ? when.left : when.right) as Extract<Expr, { kind: 'selector' }>;
-  const threshold = ((selectorOnLeft ? when.right : when.left) as Extract<Expr, { kind: 'number' }>).value;
+/** The per-point closure of `selector <cmp> number` (or `number <cmp> selector`). */
+function pointCondition(when: Extract<Expr, { kind: 'binary' }>): (value: number) => boolean {
   const cmp = comparators[when.op]!;
-  const condition = selectorOnLeft ? (v: number) => cmp(v, threshold) : (v: number) => cmp(threshold, v);
-  return {
+  if (when.left.kind === 'number') {
+    const threshold = when.left.value;
+    return (v) => cmp(threshold, v);
+  }
+  const threshold = (when.right as Extract<Expr, { kind: 'number' }>).value;
+  return (v) => cmp(v, threshold);
+}
+
+/** Assembles a CompiledRule from a rule and the IR the checker produced for it. */
+export function assemble(rule: RuleDecl, ir: RuleIR): CompiledRule {
+  const point = ir.mode === 'point' ? ir.inputs[0] : undefined;
+  const groupBy = ir.group.mode === 'by' ? ir.group.labels : undefined;
+  const base = {
     name: rule.name,
     source: formatRule(rule),
-    selector: { metric: sel.metric, matchers: sel.matchers.map((m) => compileMatcher(m.label, m.op, m.value)) },
-    ...(rule.by ? { groupBy: rule.by.labels } : {}),
-    forMs: rule.forMs ?? 0,
-    severity: rule.severity ?? 'warning',
-    labels: Object.fromEntries(rule.labels.map((p) => [p.key, p.value])),
+    ...(groupBy ? { groupBy } : {}),
+    forMs: rule.hold?.kind === 'duration' ? rule.hold.ms : 0,
+    severity: ir.meta.severity,
+    labels: ir.meta.labels,
     annotations: Object.fromEntries(rule.annotations.map((p) => [p.key, p.value])),
-    condition,
-    conditionText: formatExpr(when),
+    conditionText: rule.when ? formatExpr(rule.when) : '',
+    ir,
   };
+  if (!point || point.source !== 'metric') return base;
+  return { ...base, selector: point.selector, condition: pointCondition(rule.when as Extract<Expr, { kind: 'binary' }>) };
+}
+
+/** Compiles one rule. Thrown when the rule has problems: a RuleError carrying every diagnostic. */
+export function compileRule(rule: RuleDecl, limits?: CheckLimits): CompiledRule {
+  const { diagnostics, ir } = analyzeRule(rule, resolveLimits(limits));
+  if (!ir) throw new RuleError(diagnostics);
+  return assemble(rule, ir);
 }

@@ -1,90 +1,44 @@
-/** AST → canonical text. `parse(format(ast))` gives back the same AST (modulo spans). */
-import type { BinaryOp, Expr, Grouping, Pair, RuleDecl, RuleFile } from './ast.js';
+/**
+ * AST → canonical text: clauses in one fixed order, two-space indent, one
+ * clause per line. `parse(format(ast))` gives back the same AST (modulo spans
+ * and the record of how clauses were originally ordered).
+ */
+import type { Hold, Pair, RuleDecl, RuleFile } from './ast.js';
 import { formatDuration } from './duration.js';
+import { endsWithBareCall, formatExpr, formatGrouping, formatMatchers, name } from './format-expr.js';
+import { quote } from './strings.js';
 
-const precedence: Record<BinaryOp, number> = {
-  or: 1,
-  and: 2,
-  '>': 4,
-  '>=': 4,
-  '<': 4,
-  '<=': 4,
-  '==': 4,
-  '!=': 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-};
-const notPrecedence = 3;
-const unaryMinusPrecedence = 7;
-
-export function quote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.charCodeAt(0);
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-const bareName = /^[a-zA-Z_][a-zA-Z0-9_:.]*$/;
-
-function name(s: string): string {
-  return bareName.test(s) ? s : quote(s);
-}
-
-function grouping(g: Grouping): string {
-  return `${g.mode} (${g.labels.join(', ')})`;
-}
-
-function formatNumber(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) < 1e21 ? String(n) : String(n);
-}
-
-export function formatExpr(e: Expr, parent = 0): string {
-  switch (e.kind) {
-    case 'number':
-      return e.value < 0 && parent >= unaryMinusPrecedence ? `(${formatNumber(e.value)})` : formatNumber(e.value);
-    case 'duration':
-      return formatDuration(e.ms);
-    case 'selector':
-      return e.matchers.length === 0 ? e.metric : `${e.metric}{${e.matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
-    case 'call':
-      return `${e.fn}(${e.args.map((a) => formatExpr(a)).join(', ')})${e.grouping ? ` ${grouping(e.grouping)}` : ''}`;
-    case 'unary': {
-      const own = e.op === 'not' ? notPrecedence : unaryMinusPrecedence;
-      const text = e.op === 'not' ? `not ${formatExpr(e.operand, own)}` : `-${formatExpr(e.operand, own)}`;
-      return own < parent ? `(${text})` : text;
-    }
-    case 'binary': {
-      const own = precedence[e.op];
-      // Comparisons do not chain, so both sides of one bind tighter; other operators are left-associative.
-      const leftMin = own === 4 ? own + 1 : own;
-      const text = `${formatExpr(e.left, leftMin)} ${e.op} ${formatExpr(e.right, own + 1)}`;
-      return own < parent ? `(${text})` : text;
-    }
-  }
-}
+export { formatExpr } from './format-expr.js';
 
 function pairs(keyword: string, ps: readonly Pair[]): string {
   if (ps.length === 0) return '';
-  return `  ${keyword} {\n${ps.map((p) => `    ${name(p.key)} = ${quote(p.value)}\n`).join('')}  }\n`;
+  return `  ${keyword} {\n${ps.map((p) => `    ${p.key} = ${quote(p.value)}\n`).join('')}  }\n`;
+}
+
+function hold(h: Hold): string {
+  return h.kind === 'duration' ? formatDuration(h.ms) : `${h.n} of ${h.m} steps`;
 }
 
 export function formatRule(r: RuleDecl): string {
   let out = `rule ${name(r.name)} {\n`;
-  if (r.when) out += `  when ${formatExpr(r.when)}\n`;
-  if (r.by) out += `  ${grouping(r.by)}\n`;
-  if (r.forMs !== undefined) out += `  for ${formatDuration(r.forMs)}\n`;
-  if (r.severity !== undefined) out += `  severity ${name(r.severity)}\n`;
+  if (r.when) {
+    const text = formatExpr(r.when);
+    out += `  when ${r.by && endsWithBareCall(r.when) ? `(${text})` : text}\n`;
+  }
+  if (r.by) out += `  ${formatGrouping(r.by)}\n`;
+  if (r.step) out += `  step ${formatDuration(r.step.ms)}\n`;
+  if (r.hold) out += `  for ${hold(r.hold)}\n`;
+  if (r.keepFiring) out += `  keep firing for ${formatDuration(r.keepFiring.ms)}\n`;
+  if (r.clear) out += `  clear when ${formatExpr(r.clear)}\n`;
+  if (r.noData) out += `  no data for ${formatDuration(r.noData.ms)}${r.noData.action ? ` ${r.noData.action}` : ''}\n`;
+  if (r.flapping) out += `  flapping ${r.flapping.changes} changes within ${formatDuration(r.flapping.withinMs)}\n`;
+  if (r.severity) out += `  severity ${name(r.severity.name)}\n`;
   out += pairs('labels', r.labels);
   out += pairs('annotations', r.annotations);
+  if (r.notify.length > 0) out += `  notify ${r.notify.map((t) => name(t.name)).join(', ')}\n`;
+  if (r.signature) out += `  signature ${quote(r.signature.value)}\n`;
+  if (r.scope) out += `  scope ${r.scope.name}\n`;
+  if (r.inhibit) out += `  inhibit${r.inhibit.matchers.length > 0 ? ` ${formatMatchers(r.inhibit.matchers)}` : ''}\n`;
   return `${out}}\n`;
 }
 

@@ -1,4 +1,9 @@
-/** The pure grammar: builds a concrete syntax tree, no meaning. One instance is reused. */
+/**
+ * The pure grammar: builds a concrete syntax tree, no meaning. One instance is
+ * reused (chevrotain parsers are expensive to build and cheap to reuse).
+ * Expression precedence, loosest first: or, and, not, comparison, + -, * /,
+ * unary minus, `offset`.
+ */
 import { CstParser } from 'chevrotain';
 import * as T from './lexer.js';
 
@@ -14,26 +19,48 @@ export class RuleGrammar extends CstParser {
 
   ruleDecl = this.RULE('ruleDecl', () => {
     this.CONSUME(T.Rule);
-    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+    this.SUBRULE(this.nameOrString);
     this.CONSUME(T.LCurly);
     this.MANY(() => this.SUBRULE(this.clause));
     this.CONSUME(T.RCurly);
+  });
+
+  nameOrString = this.RULE('nameOrString', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });
 
   clause = this.RULE('clause', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.whenClause) },
       { ALT: () => this.SUBRULE(this.byClause) },
+      { ALT: () => this.SUBRULE(this.stepClause) },
       { ALT: () => this.SUBRULE(this.forClause) },
+      { ALT: () => this.SUBRULE(this.keepClause) },
+      { ALT: () => this.SUBRULE(this.clearClause) },
+      { ALT: () => this.SUBRULE(this.noDataClause) },
+      { ALT: () => this.SUBRULE(this.flappingClause) },
       { ALT: () => this.SUBRULE(this.severityClause) },
       { ALT: () => this.SUBRULE(this.labelsClause) },
       { ALT: () => this.SUBRULE(this.annotationsClause) },
+      { ALT: () => this.SUBRULE(this.notifyClause) },
+      { ALT: () => this.SUBRULE(this.signatureClause) },
+      { ALT: () => this.SUBRULE(this.scopeClause) },
+      { ALT: () => this.SUBRULE(this.inhibitClause) },
     ]);
   });
 
   whenClause = this.RULE('whenClause', () => {
     this.CONSUME(T.When);
-    this.SUBRULE(this.expr);
+    this.OR([{ ALT: () => this.SUBRULE(this.sequence) }, { ALT: () => this.SUBRULE(this.expr) }]);
+  });
+
+  /** `event A without event B within 2h`; the key comes from the rule's `by`. */
+  sequence = this.RULE('sequence', () => {
+    this.SUBRULE(this.eventSelector);
+    this.CONSUME(T.Without);
+    this.SUBRULE2(this.eventSelector);
+    this.CONSUME(T.Name); // within
+    this.CONSUME(T.Duration);
   });
 
   byClause = this.RULE('byClause', () => {
@@ -41,14 +68,59 @@ export class RuleGrammar extends CstParser {
     this.SUBRULE(this.nameList);
   });
 
+  stepClause = this.RULE('stepClause', () => {
+    this.CONSUME(T.Step);
+    this.CONSUME(T.Duration);
+  });
+
   forClause = this.RULE('forClause', () => {
     this.CONSUME(T.For);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Duration) },
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLit);
+          this.CONSUME(T.Name); // of
+          this.CONSUME2(T.NumberLit);
+          this.CONSUME2(T.Name); // steps
+        },
+      },
+    ]);
+  });
+
+  keepClause = this.RULE('keepClause', () => {
+    this.CONSUME(T.Keep);
+    this.CONSUME(T.Name); // firing
+    this.CONSUME(T.For);
+    this.CONSUME(T.Duration);
+  });
+
+  clearClause = this.RULE('clearClause', () => {
+    this.CONSUME(T.Clear);
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expr);
+  });
+
+  noDataClause = this.RULE('noDataClause', () => {
+    this.CONSUME(T.No);
+    this.CONSUME(T.Name); // data
+    this.CONSUME(T.For);
+    this.CONSUME(T.Duration);
+    // Only an Identifier (never a keyword) so the next clause is not swallowed.
+    this.OPTION(() => this.CONSUME(T.Identifier)); // fire | resolve | hold
+  });
+
+  flappingClause = this.RULE('flappingClause', () => {
+    this.CONSUME(T.Flapping);
+    this.CONSUME(T.NumberLit);
+    this.CONSUME(T.Name); // changes
+    this.CONSUME2(T.Name); // within
     this.CONSUME(T.Duration);
   });
 
   severityClause = this.RULE('severityClause', () => {
     this.CONSUME(T.Severity);
-    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+    this.SUBRULE(this.nameOrString);
   });
 
   labelsClause = this.RULE('labelsClause', () => {
@@ -59,6 +131,26 @@ export class RuleGrammar extends CstParser {
   annotationsClause = this.RULE('annotationsClause', () => {
     this.CONSUME(T.Annotations);
     this.SUBRULE(this.pairBlock);
+  });
+
+  notifyClause = this.RULE('notifyClause', () => {
+    this.CONSUME(T.Notify);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.nameOrString) });
+  });
+
+  signatureClause = this.RULE('signatureClause', () => {
+    this.CONSUME(T.Signature);
+    this.CONSUME(T.StringLit);
+  });
+
+  scopeClause = this.RULE('scopeClause', () => {
+    this.CONSUME(T.Scope);
+    this.CONSUME(T.Name);
+  });
+
+  inhibitClause = this.RULE('inhibitClause', () => {
+    this.CONSUME(T.Inhibit);
+    this.OPTION(() => this.SUBRULE(this.matcherBlock));
   });
 
   pairBlock = this.RULE('pairBlock', () => {
@@ -149,8 +241,16 @@ export class RuleGrammar extends CstParser {
           this.SUBRULE(this.unaryExpr);
         },
       },
-      { ALT: () => this.SUBRULE(this.primary) },
+      { ALT: () => this.SUBRULE(this.postfixExpr) },
     ]);
+  });
+
+  postfixExpr = this.RULE('postfixExpr', () => {
+    this.SUBRULE(this.primary);
+    this.OPTION(() => {
+      this.CONSUME(T.Offset);
+      this.CONSUME(T.Duration);
+    });
   });
 
   primary = this.RULE('primary', () => {
@@ -172,7 +272,7 @@ export class RuleGrammar extends CstParser {
   call = this.RULE('call', () => {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
     this.CONSUME(T.RParen);
     this.OPTION(() => {
       this.OR([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }]);
@@ -180,16 +280,28 @@ export class RuleGrammar extends CstParser {
     });
   });
 
+  argument = this.RULE('argument', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.eventSelector) }, { ALT: () => this.SUBRULE(this.expr) }]);
+  });
+
+  eventSelector = this.RULE('eventSelector', () => {
+    this.CONSUME(T.Event);
+    this.SUBRULE(this.nameOrString);
+    this.OPTION(() => this.SUBRULE(this.matcherBlock));
+  });
+
   selector = this.RULE('selector', () => {
     this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.LCurly);
-      this.MANY(() => {
-        this.SUBRULE(this.matcher);
-        this.OPTION2(() => this.CONSUME(T.Comma));
-      });
-      this.CONSUME(T.RCurly);
+    this.OPTION(() => this.SUBRULE(this.matcherBlock));
+  });
+
+  matcherBlock = this.RULE('matcherBlock', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.matcher);
+      this.OPTION(() => this.CONSUME(T.Comma));
     });
+    this.CONSUME(T.RCurly);
   });
 
   matcher = this.RULE('matcher', () => {
@@ -204,5 +316,5 @@ export class RuleGrammar extends CstParser {
   });
 }
 
-/** The shared parser instance: chevrotain parsers are expensive to build and cheap to reuse. */
+/** The shared parser instance. */
 export const grammar = new RuleGrammar();

@@ -1,22 +1,30 @@
 /**
- * The rule language: text is lexed and parsed (chevrotain) into an AST, checked,
- * and compiled into closures the evaluator runs. Every failure is a diagnostic
+ * The rule language: text is lexed and parsed (chevrotain) into an AST,
+ * checked and lowered to an intermediate representation (ir.ts) in one pass,
+ * and compiled into closures an evaluator runs. Every failure is a diagnostic
  * with line and column; nothing here throws on bad input.
  */
 import type { Diagnostic } from '../core/index.js';
 import type { RuleDecl } from './ast.js';
-import { check, type CheckLimits } from './check.js';
-import { compileRule, type CompiledRule } from './compile.js';
+import { analyzeFile } from './check.js';
+import { assemble, type CompiledRule } from './compile.js';
+import type { CheckLimits } from './limits.js';
 import { parse } from './parse.js';
 
-export type { RuleDecl, RuleFile, Expr, Span, Matcher, MatchOp } from './ast.js';
-export type { CompiledRule, CompiledMatcher, Selector } from './compile.js';
-export type { CheckLimits } from './check.js';
+export type { RuleDecl, RuleFile, Expr, Span, Matcher, MatchOp, Grouping, Hold, NoDataAction } from './ast.js';
+export type { CompiledRule } from './compile.js';
+export type * from './ir.js';
+export { RULE_IR_VERSION } from './ir.js';
+export type { CheckLimits } from './limits.js';
+export { DEFAULT_STEP_MS } from './limits.js';
 export { parse, type ParseResult } from './parse.js';
-export { check } from './check.js';
-export { compileRule, compileMatcher } from './compile.js';
+export { check, analyzeFile, type FileAnalysis } from './check.js';
+export { compileRule } from './compile.js';
+export { compileMatcher, compileEventMatch } from './matchers.js';
 export { format, formatRule, formatExpr } from './format.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { functions, type FunctionSpec } from './functions.js';
+export { reservedWords } from './lexer.js';
 
 export interface CompileResult {
   readonly rules: readonly CompiledRule[];
@@ -28,7 +36,8 @@ export interface CompileResult {
 export function compileSource(text: string, limits?: CheckLimits): CompileResult {
   const parsed = parse(text);
   if (!parsed.value) return { rules: [], decls: [], diagnostics: parsed.diagnostics };
-  const diagnostics = check(parsed.value, limits);
-  if (diagnostics.length > 0) return { rules: [], decls: parsed.value.rules, diagnostics };
-  return { rules: parsed.value.rules.map(compileRule), decls: parsed.value.rules, diagnostics: [] };
+  const decls = parsed.value.rules;
+  const { diagnostics, irs } = analyzeFile(parsed.value, limits);
+  if (diagnostics.length > 0) return { rules: [], decls, diagnostics };
+  return { rules: decls.map((d, i) => assemble(d, irs[i]!)), decls, diagnostics: [] };
 }

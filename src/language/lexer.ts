@@ -1,4 +1,10 @@
-/** Tokens of the rule language. Keywords also count as names, so a tag may be called `for`. */
+/**
+ * Tokens of the rule language. Keywords also count as names, so a tag may be
+ * called `for` or `step`; only a bare metric name or function name must avoid them.
+ * Words that only ever follow a keyword (`data`, `firing`, `of`, `steps`,
+ * `within`, `changes`) are not reserved at all: the grammar reads them as names
+ * and the AST builder checks the spelling.
+ */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 const Name = createToken({ name: 'Name', pattern: Lexer.NA });
@@ -29,6 +35,23 @@ export const Annotations = keyword('annotations');
 export const And = keyword('and');
 export const Or = keyword('or');
 export const Not = keyword('not');
+export const Step = keyword('step');
+export const Keep = keyword('keep');
+export const Clear = keyword('clear');
+export const No = keyword('no');
+export const Flapping = keyword('flapping');
+export const Notify = keyword('notify');
+export const Signature = keyword('signature');
+export const Scope = keyword('scope');
+export const Inhibit = keyword('inhibit');
+export const Event = keyword('event');
+export const Offset = keyword('offset');
+
+/** Every reserved word, for the reference and for error hints. */
+export const reservedWords: readonly string[] = [
+  'rule', 'when', 'by', 'without', 'for', 'severity', 'labels', 'annotations', 'and', 'or', 'not',
+  'step', 'keep', 'clear', 'no', 'flapping', 'notify', 'signature', 'scope', 'inhibit', 'event', 'offset',
+];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
@@ -58,42 +81,13 @@ export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 
 export const allTokens: TokenType[] = [
-  WhiteSpace,
-  Comment,
-  Duration,
-  NumberLit,
-  StringLit,
-  MatchRe,
-  NotMatchRe,
-  Eq2,
-  NotEq,
-  Gte,
-  Lte,
-  Gt,
-  Lt,
-  Equals,
-  Plus,
-  Minus,
-  Star,
-  Slash,
-  LParen,
-  RParen,
-  LCurly,
-  RCurly,
-  Comma,
-  Rule,
-  When,
-  By,
-  Without,
-  For,
-  Severity,
-  Labels,
-  Annotations,
-  And,
-  Or,
-  Not,
-  Identifier,
-  Name,
+  WhiteSpace, Comment, Duration, NumberLit, StringLit,
+  MatchRe, NotMatchRe, Eq2, NotEq, Gte, Lte, Gt, Lt, Equals,
+  Plus, Minus, Star, Slash, LParen, RParen, LCurly, RCurly, Comma,
+  // Longest keyword first where one is a prefix of another: `notify` before `not` before `no`.
+  Rule, When, By, Without, For, Severity, Labels, Annotations, And, Or, Notify, Not, No,
+  Step, Keep, Clear, Flapping, Signature, Scope, Inhibit, Event, Offset,
+  Identifier, Name,
 ];
 
 export { Name };

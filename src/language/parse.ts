@@ -12,6 +12,14 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * Deepest bracket nesting accepted. The parser and every later pass recurse
+ * over the tree, so a pathological `((((…` must become an error, not a stack overflow.
+ */
+const maxNesting = 100;
+/** Longest rule accepted, in tokens: a chain `a + a + …` is as deep a tree as a nested one. */
+const maxRuleTokens = 5000;
+
 const display: Record<string, string> = {
   LCurly: "'{'",
   RCurly: "'}'",
@@ -37,23 +45,33 @@ function found(t: IToken): string {
 
 /** Where a token sits; EOF has no position, so point just past the text. */
 function positionOf(t: IToken, text: string): { line: number; column: number } {
-  if (t.tokenType.name !== 'EOF' && t.startLine !== undefined) return { line: t.startLine, column: t.startColumn ?? 1 };
-  const lines = text.split('\n');
+  if (t.tokenType.name !== 'EOF' && t.startLine !== undefined && !Number.isNaN(t.startLine)) return { line: t.startLine, column: t.startColumn ?? 1 };
+  const lines = text.split(/\r\n|\r|\n/);
   return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
+function syntax(message: string, line: number, column: number): Diagnostic {
+  return { code: ErrorCodes.RULE_SYNTAX, message, line, column };
+}
+
 export function parse(text: string): ParseResult {
+  try {
+    return parseUnsafe(text);
+  } catch (cause) {
+    // Defence in depth: nothing above should throw, but a parse must never take the caller down.
+    return { diagnostics: [syntax(`the rule text could not be parsed: ${(cause as Error).message}`, 1, 1)] };
+  }
+}
+
+function parseUnsafe(text: string): ParseResult {
   const lexed = ruleLexer.tokenize(text);
   if (lexed.errors.length > 0) {
     return {
-      diagnostics: lexed.errors.map((e) => ({
-        code: ErrorCodes.RULE_SYNTAX,
-        message: `unexpected character '${text.slice(e.offset, e.offset + e.length).slice(0, 1)}'`,
-        line: e.line ?? 1,
-        column: e.column ?? 1,
-      })),
+      diagnostics: lexed.errors.map((e) => syntax(`unexpected character '${text.slice(e.offset, e.offset + 1)}'`, e.line ?? 1, e.column ?? 1)),
     };
   }
+  const deep = tooDeep(lexed.tokens);
+  if (deep) return { diagnostics: [syntax(deep.message, deep.token.startLine ?? 1, deep.token.startColumn ?? 1)] };
   grammar.input = lexed.tokens;
   const cst = grammar.file();
   if (grammar.errors.length > 0) {
@@ -66,7 +84,7 @@ export function parse(text: string): ParseResult {
           : e.name === 'NotAllInputParsedException'
             ? `expected 'rule' but found ${found(e.token)}`
             : `unexpected ${found(e.token)}${context(e.context.ruleStack)}`;
-        return { code: ErrorCodes.RULE_SYNTAX, message, ...at };
+        return syntax(message, at.line, at.column);
       }),
     };
   }
@@ -76,6 +94,23 @@ export function parse(text: string): ParseResult {
   return { value, diagnostics: [] };
 }
 
+function tooDeep(tokens: readonly IToken[]): { token: IToken; message: string } | undefined {
+  let depth = 0;
+  let inRule = 0;
+  // `not not not …` and `- - - …` recurse without brackets, so runs of them count too.
+  let prefixRun = 0;
+  for (const t of tokens) {
+    const n = t.tokenType.name;
+    if (n === 'LParen' || n === 'LCurly') depth++;
+    else if (n === 'RParen' || n === 'RCurly') depth--;
+    prefixRun = n === 'Not' || n === 'Minus' ? prefixRun + 1 : 0;
+    if (depth + prefixRun > maxNesting) return { token: t, message: `expression nested more than ${maxNesting} deep` };
+    inRule = n === 'Rule' ? 0 : inRule + 1;
+    if (inRule > maxRuleTokens) return { token: t, message: `rule longer than ${maxRuleTokens} tokens` };
+  }
+  return undefined;
+}
+
 function expectedFromMessage(message: string): string | undefined {
   const m = /--> (\w+) <--/.exec(message);
   if (!m) return undefined;
@@ -83,9 +118,12 @@ function expectedFromMessage(message: string): string | undefined {
 }
 
 const ruleNames: Record<string, string> = {
-  clause: "a clause (when, by, for, severity, labels, annotations) or '}'",
+  clause:
+    "a clause (when, by, step, for, keep firing, clear when, no data, flapping, severity, labels, annotations, notify, signature, scope, inhibit) or '}'",
   primary: 'an expression',
+  argument: 'an expression or an event selector',
   matcher: 'a tag matcher such as cluster="a"',
+  nameOrString: 'a name or a string',
 };
 
 function context(stack: string[]): string {
