@@ -25,6 +25,8 @@ export interface EngineOptions {
   maxBatchPoints?: number;
   /** Most rules held by one server. @default 100000 */
   maxRules?: number;
+  /** Most alert instances kept in memory; the rest wait in LMDB until their next message. @default 1000000 */
+  maxResidentActors?: number;
   pointLimits?: PointLimits;
 }
 
@@ -52,7 +54,10 @@ export class Engine {
     readonly store: Store,
     private readonly options: EngineOptions,
   ) {
-    this.evaluator = new Evaluator(store.actors, { allowedLatenessMs: options.allowedLatenessMs ?? 0 });
+    this.evaluator = new Evaluator(store.actors, {
+      allowedLatenessMs: options.allowedLatenessMs ?? 0,
+      ...(options.maxResidentActors !== undefined ? { maxResidentActors: options.maxResidentActors } : {}),
+    });
   }
 
   /** Opens the data directory and restores rules, the evaluation clock and armed deadlines. */
@@ -167,7 +172,8 @@ export class Engine {
       const actors = new Map<string, null>();
       const prefix = `alert/${name}/`;
       for (const key of this.store.actors.getKeys({ start: prefix, end: `${prefix}\uffff` })) actors.set(key, null);
-      await this.store.commit({ actors, events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), rules: new Map([[name, null]]) });
+      const deadlinesRemoved = this.store.allDeadlines().filter(([, id]) => id.startsWith(prefix));
+      await this.store.commit({ actors, events: [], deadlinesAdded: [], deadlinesRemoved, meta: new Map(), rules: new Map([[name, null]]) });
       this.evaluator.removeRule(name);
     });
   }
@@ -203,6 +209,10 @@ export class Engine {
 
   residentCount(): number {
     return this.evaluator.residentCount();
+  }
+
+  passivatedCount(): number {
+    return this.evaluator.passivatedCount();
   }
 
   /** Called with each batch's events after they are durable. */
@@ -245,6 +255,7 @@ export class Engine {
       throw e;
     }
     instruments.commitDuration.record(performance.now() - started);
+    this.evaluator.passivate();
     if (fx.events.length > 0) for (const l of this.listeners) notify(l, fx.events);
   }
 

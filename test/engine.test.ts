@@ -87,3 +87,53 @@ describe('engine', () => {
     expect(letters).toMatchObject([{ source: 'kafka:p/0', offset: 42, code: 'POINT_INVALID' }]);
   });
 });
+
+describe('engine passivation', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.remove());
+
+  /** A flapping workload over many groups, so instances are evicted and loaded again all the time. */
+  async function run(dataDir: string, maxResidentActors: number): Promise<{ events: string[]; resident: number; passivated: number }> {
+    const engine = Engine.open({ dataDir, clock: new ManualClock(1), maxResidentActors });
+    await engine.applyRules('rule hot { when cpu > 50 by (node) for 2s }');
+    let s = 3;
+    let resident = 0;
+    for (let b = 0; b < 60; b++) {
+      const points = [];
+      for (let n = 0; n < 40; n++) {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        points.push(cpu(`n${(n * 7 + b) % 40}`, s % 100, b));
+      }
+      await engine.ingest('t', points);
+      resident = Math.max(resident, engine.residentCount());
+    }
+    const events = brief(engine.readEvents(0, 100_000));
+    const passivated = engine.passivatedCount();
+    await engine.close();
+    return { events, resident, passivated };
+  }
+
+  it('keeps at most the configured number of instances in memory and evaluates exactly as without a bound', async () => {
+    const unbounded = await run(`${dir.path}/a`, 1_000_000);
+    const bounded = await run(`${dir.path}/b`, 8);
+    expect(bounded.passivated).toBeGreaterThan(0);
+    expect(bounded.events).toEqual(unbounded.events);
+    expect(unbounded.events.length).toBeGreaterThan(20);
+  });
+
+  it('forgets the instances of a deleted rule, so re-creating it starts clean', async () => {
+    const engine = Engine.open({ dataDir: dir.path, clock: new ManualClock(1) });
+    await engine.applyRules('rule hot { when cpu > 90 by (node) for 1m }');
+    await engine.ingest('t', [cpu('n1', 95, 1)]);
+    await engine.deleteRule('hot');
+    expect(engine.store.allDeadlines()).toEqual([]);
+    await engine.applyRules('rule hot { when cpu > 90 by (node) for 1m }');
+    await engine.ingest('t', [cpu('n1', 95, 2)]);
+    expect(brief(engine.readEvents(0, 10))).toEqual(['alert/hot/node=n1 inactive->pending @1s', 'alert/hot/node=n1 inactive->pending @2s']);
+    expect(engine.readEvents(0, 10).map((e) => e.id)).toEqual(['alert/hot/node=n1#1', 'alert/hot/node=n1#2']);
+    await engine.close();
+  });
+});

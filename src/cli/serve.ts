@@ -53,6 +53,7 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     allowedLatenessMs: config.ingest.allowedLatenessMs,
     maxBatchPoints: config.ingest.maxBatchPoints,
     maxRules: config.limits.maxRules,
+    maxResidentActors: config.actors.maxResident,
   });
   try {
     await applyRuleDir(engine, config.rules.dir, log);

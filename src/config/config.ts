@@ -31,6 +31,10 @@ export interface VigilConfig {
     /** Most rules on one server. @default 100000 */
     maxRules: number;
   };
+  actors: {
+    /** Most alert instances held in memory; the rest are passivated to LMDB and loaded on their next message. @default 1000000 */
+    maxResident: number;
+  };
 }
 
 export const defaultConfig: VigilConfig = {
@@ -40,6 +44,7 @@ export const defaultConfig: VigilConfig = {
   ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000 },
   rules: { dir: 'config/rules' },
   limits: { maxRules: 100_000 },
+  actors: { maxResident: 1_000_000 },
 };
 
 /** Environment variables and the config key each one sets. */
@@ -49,6 +54,7 @@ const envKeys: Record<string, string> = {
   VIGIL_METRICS_LISTEN: 'metrics.listen',
   VIGIL_ALLOWED_LATENESS_MS: 'ingest.allowedLatenessMs',
   VIGIL_RULES_DIR: 'rules.dir',
+  VIGIL_MAX_RESIDENT_ACTORS: 'actors.maxResident',
 };
 
 type Json = Record<string, unknown>;

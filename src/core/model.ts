@@ -24,7 +24,7 @@ export type AlertState = 'inactive' | 'pending' | 'firing' | 'resolved';
 export interface AlertEvent {
   /** Position in the alert event log; strictly increasing, never reused. */
   readonly seq: number;
-  /** Deterministic id of this transition: `<actor id>#<transition number>`. */
+  /** Deterministic id of this transition, `<actor id>#<seq>`: the same input always gives the same id. */
   readonly id: string;
   readonly rule: string;
   /** Actor id of the alert instance, `alert/<rule>/<group>`. */

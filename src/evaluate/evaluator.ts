@@ -9,11 +9,14 @@ import { QueryIndex } from '../route/index.js';
 import type { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { ruleOfActorId } from './group-key.js';
+import { ResidentSet } from './resident-set.js';
 import { RuleHost, type ActorLoader, type RuleHostOptions } from './rule-host.js';
 
 export interface EvaluatorOptions extends RuleHostOptions {
   /** How far behind the newest event time a point may arrive and still count. @default 0 */
   allowedLatenessMs?: number;
+  /** Most alert instances kept in memory; the rest are passivated to LMDB. @default 1000000 */
+  maxResidentActors?: number;
 }
 
 /** The evaluation clock and counters that are persisted with every batch. */
@@ -30,16 +33,18 @@ export class Evaluator {
   private readonly index = new QueryIndex<RuleHost>();
   private readonly hosts = new Map<string, RuleHost>();
   private readonly deadlines = new DeadlineQueue();
+  private readonly resident: ResidentSet;
   private readonly allowedLatenessMs: number;
   private maxTs = Number.NEGATIVE_INFINITY;
   private watermark = Number.NEGATIVE_INFINITY;
   private seq = 1;
 
   constructor(
-    private readonly loader: ActorLoader,
+    loader: ActorLoader,
     private readonly options: EvaluatorOptions = {},
   ) {
     this.allowedLatenessMs = options.allowedLatenessMs ?? 0;
+    this.resident = new ResidentSet(loader, options.maxResidentActors ?? 1_000_000);
   }
 
   /** Restores the persisted clock and the armed deadlines after a start or a failed commit. */
@@ -49,7 +54,17 @@ export class Evaluator {
     this.seq = state?.nextSeq ?? 1;
     this.deadlines.clear();
     for (const [at, actorId] of deadlines) this.deadlines.push({ at, actorId });
-    for (const host of this.hosts.values()) host.dropCache();
+    this.resident.clear();
+  }
+
+  /** Passivates cold instances; the engine calls it once a batch is committed. */
+  passivate(): void {
+    this.resident.sweep();
+  }
+
+  /** Instances dropped from memory since start. */
+  passivatedCount(): number {
+    return this.resident.passivated;
   }
 
   state(): EvaluatorState {
@@ -58,7 +73,7 @@ export class Evaluator {
 
   /** Adds or replaces a rule; in-flight state of its instances is kept (it lives in the records). */
   setRule(rule: CompiledRule): void {
-    const host = new RuleHost(rule, this.loader, this.deadlines, () => this.seq++, this.options);
+    const host = new RuleHost(rule, this.resident, this.deadlines, () => this.seq++, this.options);
     this.hosts.set(rule.name, host);
     this.index.add(rule.name, rule.selector, host);
   }
@@ -75,9 +90,12 @@ export class Evaluator {
     return undefined;
   }
 
+  /** Removes a rule and forgets its instances (their stored state is deleted by the engine). */
   removeRule(name: string): void {
     this.hosts.delete(name);
     this.index.remove(name);
+    const prefix = `alert/${name}/`;
+    for (const rec of [...this.resident.records()]) if (rec.id.startsWith(prefix)) this.resident.delete(rec.id);
   }
 
   host(name: string): RuleHost | undefined {
@@ -86,14 +104,11 @@ export class Evaluator {
 
   /** Whether an actor is held in memory now. */
   isResident(actorId: string): boolean {
-    const rule = ruleOfActorId(actorId);
-    return rule !== undefined && this.hosts.get(rule)?.isResident(actorId) === true;
+    return this.resident.has(actorId);
   }
 
   residentCount(): number {
-    let n = 0;
-    for (const h of this.hosts.values()) n += h.residentCount();
-    return n;
+    return this.resident.size;
   }
 
   /** Evaluates points already sorted by event time. */

@@ -9,6 +9,7 @@ import type { CompiledRule } from '../language/index.js';
 import { ALERT_RECORD_VERSION, type AlertRecord, type TransitionRecord } from '../store/index.js';
 import type { BatchEffects } from './batch-effects.js';
 import type { DeadlineQueue } from './deadline-queue.js';
+import type { ResidentSet } from './resident-set.js';
 import { alertActorId, groupOf } from './group-key.js';
 
 /** Reads committed actor records (the store, in production). */
@@ -22,13 +23,12 @@ export interface RuleHostOptions {
 }
 
 export class RuleHost {
-  /** The hot set: instances touched since start (passivation comes with the actor runtime). */
-  private readonly instances = new Map<string, AlertRecord>();
   private readonly historyLimit: number;
 
   constructor(
     readonly rule: CompiledRule,
-    private readonly loader: ActorLoader,
+    /** Shared by all hosts of the partition, so the memory budget is global. */
+    private readonly instances: ResidentSet,
     private readonly deadlines: DeadlineQueue,
     private readonly nextSeq: () => number,
     options: RuleHostOptions = {},
@@ -40,7 +40,7 @@ export class RuleHost {
     const cond = this.rule.condition(point.value);
     const group = groupOf(point.tags, this.rule.groupBy);
     const id = alertActorId(this.rule.name, group.key);
-    let rec = this.load(id);
+    let rec = this.instances.get(id);
     if (!rec) {
       // A group whose condition never held needs no state at all.
       if (!cond) return;
@@ -64,35 +64,9 @@ export class RuleHost {
 
   /** A deadline this host armed has passed the watermark. Stale ones are ignored. */
   onDeadline(id: string, at: number, fx: BatchEffects): void {
-    const rec = this.load(id);
+    const rec = this.instances.get(id);
     if (!rec || rec.snapshot.context.deadline !== at) return;
     this.apply(rec, { type: 'deadline', ts: at }, {}, rec.snapshot.context.lastValue, `held for ${this.rule.forMs} ms`, fx);
-  }
-
-  /** Instances currently in memory, for inspection and tests. */
-  resident(): IterableIterator<AlertRecord> {
-    return this.instances.values();
-  }
-
-  isResident(id: string): boolean {
-    return this.instances.has(id);
-  }
-
-  residentCount(): number {
-    return this.instances.size;
-  }
-
-  dropCache(): void {
-    this.instances.clear();
-  }
-
-  private load(id: string): AlertRecord | undefined {
-    let rec = this.instances.get(id);
-    if (!rec) {
-      rec = this.loader.get(id);
-      if (rec) this.instances.set(id, rec);
-    }
-    return rec;
   }
 
   private apply(
@@ -110,9 +84,12 @@ export class RuleHost {
       const transitions = rec.transitions + 1;
       const t: TransitionRecord = { from: before.state as AlertState, to: after.state as AlertState, ts: event.ts, value, cause };
       next = { ...next, transitions, history: [...rec.history, t].slice(-this.historyLimit) };
+      // The log sequence, not the per-instance count, makes the id unique for ever: a rule
+      // deleted and created again starts counting transitions from 1, the log never reuses a number.
+      const seq = this.nextSeq();
       fx.events.push({
-        seq: this.nextSeq(),
-        id: `${rec.id}#${transitions}`,
+        seq,
+        id: `${rec.id}#${seq}`,
         rule: rec.rule,
         alert: rec.id,
         labels: rec.labels,
