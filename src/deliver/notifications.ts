@@ -1,0 +1,51 @@
+/** Turns committed alert and incident events into notifications; transitions nobody is told about become nothing. */
+import type { Tags } from '../core/index.js';
+import type { DeliverableEvent, IncidentEvent, Notification, NotificationStatus } from './model.js';
+
+/** The notification an event stands for, or undefined when the transition is not worth telling (e.g. inactive → pending). */
+export function toNotification(event: DeliverableEvent): Notification | undefined {
+  if (event.kind === 'incident') return fromIncident(event);
+  let status: NotificationStatus;
+  if (event.to === 'firing') status = 'firing';
+  else if (event.from === 'firing' && (event.to === 'resolved' || event.to === 'inactive')) status = 'resolved';
+  else return undefined;
+  const labels: Tags = { alertname: event.rule, severity: event.severity, ...event.labels };
+  const annotations = event.annotations ?? {};
+  return {
+    key: event.id,
+    seq: event.seq,
+    subject: event.alert,
+    kind: 'alert',
+    status,
+    labels,
+    annotations,
+    title: annotations.summary ?? alertTitle(event.rule, event.labels),
+    value: Number.isFinite(event.value) ? event.value : null,
+    startsAt: event.ts,
+    ...(status === 'resolved' ? { endsAt: event.ts } : {}),
+  };
+}
+
+function fromIncident(event: IncidentEvent): Notification {
+  const status: NotificationStatus = event.change === 'resolved' ? 'resolved' : event.change === 'acknowledged' ? 'acknowledged' : 'firing';
+  return {
+    key: event.id,
+    seq: event.seq,
+    subject: event.incident,
+    kind: 'incident',
+    status,
+    change: event.change,
+    labels: { severity: event.severity, ...event.labels },
+    annotations: event.annotations ?? {},
+    title: event.title,
+    value: null,
+    startsAt: event.ts,
+    ...(status === 'resolved' ? { endsAt: event.ts } : {}),
+    members: event.members,
+  };
+}
+
+function alertTitle(rule: string, labels: Tags): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? `${rule} (${pairs.join(', ')})` : rule;
+}

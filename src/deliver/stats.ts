@@ -1,0 +1,63 @@
+/**
+ * Delivery outcomes per receiver: OpenTelemetry counters for dashboards, and
+ * the same figures kept in memory for `vigil deliveries stats` (since start).
+ */
+import { metrics } from '@opentelemetry/api';
+
+export type DeliveryOutcome = 'sent' | 'retried' | 'failed_temporary' | 'failed_permanent' | 'archived';
+
+const meter = metrics.getMeter('vigil');
+
+/** The deliver stage's instruments; without a started SDK they are no-ops. */
+export const deliveryInstruments = {
+  outcomes: meter.createCounter('vigil_delivery_outcomes', {
+    description: 'Delivery attempts and their outcome (sent, retried, failed_temporary, failed_permanent, archived), per receiver',
+  }),
+  attemptDuration: meter.createHistogram('vigil_delivery_attempt_duration', { description: 'Time of one delivery attempt', unit: 'ms' }),
+};
+
+export interface ReceiverStats {
+  readonly receiver: string;
+  readonly type: string;
+  readonly sent: number;
+  /** Attempts made after an earlier attempt failed. */
+  readonly retried: number;
+  readonly failedTemporary: number;
+  readonly failedPermanent: number;
+  readonly archived: number;
+  /** Deliveries in the outbox now (pending notifications not counted until their group flushes). */
+  readonly queued: number;
+  /** Age of the oldest queued delivery, ms; 0 when none. */
+  readonly oldestQueuedAgeMs: number;
+  readonly inFlight: number;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly at: number };
+}
+
+type Counts = { -readonly [K in 'sent' | 'retried' | 'failedTemporary' | 'failedPermanent' | 'archived']: number };
+
+const field: Record<DeliveryOutcome, keyof Counts> = {
+  sent: 'sent',
+  retried: 'retried',
+  failed_temporary: 'failedTemporary',
+  failed_permanent: 'failedPermanent',
+  archived: 'archived',
+};
+
+/** Counts outcomes for one dispatcher. */
+export class OutcomeCounter {
+  private readonly counts = new Map<string, Counts>();
+
+  record(receiver: string, outcome: DeliveryOutcome): void {
+    let c = this.counts.get(receiver);
+    if (!c) this.counts.set(receiver, (c = { sent: 0, retried: 0, failedTemporary: 0, failedPermanent: 0, archived: 0 }));
+    c[field[outcome]] += 1;
+    deliveryInstruments.outcomes.add(1, { receiver, outcome });
+  }
+
+  of(receiver: string): Counts {
+    return { sent: 0, retried: 0, failedTemporary: 0, failedPermanent: 0, archived: 0, ...this.counts.get(receiver) };
+  }
+}
+
+/** Deliveries waiting in the outbox, per receiver; observed from the running dispatcher. */
+export const queuedGauge = meter.createObservableGauge('vigil_delivery_queued', { description: 'Deliveries in the outbox (queued or retrying), per receiver' });
