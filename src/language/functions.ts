@@ -1,5 +1,6 @@
 /** The functions a rule may call, and what each expects: the checker's and the reference's single source. */
 import type { Aggregation, WindowFn } from './ir.js';
+import { closest } from './suggest.js';
 
 export type FunctionSpec =
   /** Per-step aggregation of a selector: a data expression; may take `by`/`without`. */
@@ -36,28 +37,5 @@ export const functions: Readonly<Record<string, FunctionSpec>> = {
 
 /** The known function closest to a misspelt one, for "did you mean". */
 export function suggestFunction(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of Object.keys(functions)) {
-    const d = distance(name.toLowerCase(), known);
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
+  return closest(name, Object.keys(functions));
 }

@@ -4,6 +4,7 @@ import { ErrorCodes, type Diagnostic } from '../core/index.js';
 import type { RuleFile } from './ast.js';
 import { grammar } from './grammar.js';
 import { ruleLexer } from './lexer.js';
+import { closest } from './suggest.js';
 import { AstBuilder } from './to-ast.js';
 
 export interface ParseResult {
@@ -79,7 +80,10 @@ function parseUnsafe(text: string): ParseResult {
       diagnostics: grammar.errors.map((e) => {
         const at = positionOf(e.token, text);
         const expected = e.name === 'MismatchedTokenException' ? expectedFromMessage(e.message) : undefined;
-        const message = expected
+        const stack = e.context.ruleStack;
+        const message = expected === "'}'" && stack[stack.length - 1] === 'ruleDecl'
+          ? unknownClause(e.token)
+          : expected
           ? `expected ${expected} but found ${found(e.token)}`
           : e.name === 'NotAllInputParsedException'
             ? `expected 'rule' but found ${found(e.token)}`
@@ -109,6 +113,13 @@ function tooDeep(tokens: readonly IToken[]): { token: IToken; message: string } 
     if (inRule > maxRuleTokens) return { token: t, message: `rule longer than ${maxRuleTokens} tokens` };
   }
   return undefined;
+}
+
+const clauseWords = ['when', 'by', 'step', 'for', 'keep', 'clear', 'no', 'flapping', 'severity', 'labels', 'annotations', 'notify', 'signature', 'scope', 'inhibit'];
+
+function unknownClause(t: IToken): string {
+  const hint = t.tokenType.name === 'EOF' ? undefined : closest(t.image, clauseWords);
+  return `expected ${ruleNames.clause} but found ${found(t)}${hint ? `; did you mean '${hint}'?` : ''}`;
 }
 
 function expectedFromMessage(message: string): string | undefined {
