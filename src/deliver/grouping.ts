@@ -56,7 +56,12 @@ export function flushGroup(input: FlushInput): FlushResult {
   }
   const repeat = pending.length === 0;
   const repeats = repeat ? (group?.repeats ?? 0) + 1 : 0;
-  const toSend = repeat ? [...firing.values()] : outgoing;
+  let toSend = repeat ? [...firing.values()] : outgoing;
+  if (input.batches && !repeat && outgoing.length > 0) {
+    // Like Alertmanager, a group message shows the whole group: what changed plus what still fires.
+    const changed = new Set(outgoing.map((n) => n.subject));
+    toSend = [...outgoing, ...[...firing.values()].filter((n) => !changed.has(n.subject))].sort((a, b) => a.seq - b.seq);
+  }
   const createdAt = repeat ? now : Math.min(...pending.map((p) => p.createdAt));
   const base = { receiver: input.receiver, groupKey: input.groupKey, groupLabels, createdAt, now, repeat, repeats };
   const deliveries = input.batches ? (toSend.length > 0 ? [makeDelivery(base, toSend, `${input.receiver}|${input.groupKey}`)] : []) : toSend.map((n) => makeDelivery(base, [n], `${input.receiver}|${n.subject}`));
