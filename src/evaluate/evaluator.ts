@@ -10,7 +10,7 @@ import type { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { ruleOfActorId } from './group-key.js';
 import { ResidentSet } from './resident-set.js';
-import { RuleHost, type ActorLoader, type RuleHostOptions } from './rule-host.js';
+import { isRunnable, RuleHost, type ActorLoader, type RuleHostOptions } from './rule-host.js';
 
 export interface EvaluatorOptions extends RuleHostOptions {
   /** How far behind the newest event time a point may arrive and still count. @default 0 */
@@ -73,6 +73,7 @@ export class Evaluator {
 
   /** Adds or replaces a rule; in-flight state of its instances is kept (it lives in the records). */
   setRule(rule: CompiledRule): void {
+    if (!isRunnable(rule)) throw new Error(`rule ${rule.name} cannot be evaluated: ${this.unsupported(rule)}`);
     const host = new RuleHost(rule, this.resident, this.deadlines, () => this.seq++, this.options);
     this.hosts.set(rule.name, host);
     this.index.add(rule.name, rule.selector, host);
@@ -84,10 +85,7 @@ export class Evaluator {
    * the engine rejects such rules with a diagnostic instead of accepting them silently.
    */
   unsupported(rule: CompiledRule): string | undefined {
-    if ((rule.selector as unknown) === undefined || typeof rule.condition !== 'function') {
-      return 'only conditions comparing one metric selector with a number are evaluated so far';
-    }
-    return undefined;
+    return isRunnable(rule) ? undefined : 'only conditions comparing one metric selector with a number are evaluated so far';
   }
 
   /** Removes a rule and forgets its instances (their stored state is deleted by the engine). */

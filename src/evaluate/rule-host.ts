@@ -17,6 +17,13 @@ export interface ActorLoader {
   get(id: string): AlertRecord | undefined;
 }
 
+/** A rule of the shape this host evaluates: one selector compared with a number, per point. */
+export type RunnableRule = CompiledRule & Required<Pick<CompiledRule, 'selector' | 'condition' | 'conditionText'>>;
+
+export function isRunnable(rule: CompiledRule): rule is RunnableRule {
+  return rule.selector !== undefined && rule.condition !== undefined && rule.conditionText !== undefined;
+}
+
 export interface RuleHostOptions {
   /** Transitions kept per instance for inspection. @default 20 */
   historyLimit?: number;
@@ -26,7 +33,7 @@ export class RuleHost {
   private readonly historyLimit: number;
 
   constructor(
-    readonly rule: CompiledRule,
+    readonly rule: RunnableRule,
     /** Shared by all hosts of the partition, so the memory budget is global. */
     private readonly instances: ResidentSet,
     private readonly deadlines: DeadlineQueue,
