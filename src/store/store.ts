@@ -5,9 +5,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type Key, type RootDatabase } from 'lmdb';
-import { StoreError, type AlertEvent } from '../core/index.js';
+import { ErrorCodes, StoreError, VigilError, type AlertEvent } from '../core/index.js';
 import type { DeadLetter } from '../ingest/index.js';
 import type { ActorRecord, StoredRule } from './records.js';
+
+/**
+ * Layout version of the data directory. Bump it when a table's shape changes,
+ * teach `Store.open` (and the record readers) to read the previous one, and
+ * add a fixture written by the previous version under test/fixtures/.
+ */
+export const DATA_SCHEMA_VERSION = 1;
+const SCHEMA_KEY = 'schema';
 
 export interface StoreOptions {
   /** Directory of the LMDB environment. @default './data' */
@@ -61,12 +69,28 @@ export class Store {
 
   static open(options: StoreOptions): Store {
     mkdirSync(options.dataDir, { recursive: true });
+    let store: Store;
     try {
       const env = open({ path: options.dataDir, maxDbs: 64, mapSize: options.mapSizeBytes ?? 8 * 1024 ** 3 });
-      return new Store(env);
+      store = new Store(env);
     } catch (cause) {
       throw new StoreError(`cannot open the data directory ${options.dataDir}`, cause);
     }
+    const found = store.meta.get(SCHEMA_KEY) as { version: number } | undefined;
+    if (found && found.version > DATA_SCHEMA_VERSION) {
+      void store.close();
+      throw new VigilError(
+        ErrorCodes.CONFIG_INVALID,
+        `the data directory ${options.dataDir} was written by a newer Vigil (schema ${found.version}); this one reads schema ${DATA_SCHEMA_VERSION} and older`,
+      );
+    }
+    if (!found) store.meta.putSync(SCHEMA_KEY, { version: DATA_SCHEMA_VERSION });
+    return store;
+  }
+
+  /** The schema version the data directory was created with. */
+  schemaVersion(): number {
+    return (this.meta.get(SCHEMA_KEY) as { version: number } | undefined)?.version ?? DATA_SCHEMA_VERSION;
   }
 
   /**
