@@ -190,16 +190,22 @@ function lowerBinary(scope: ExprScope, e: Extract<Expr, { kind: 'binary' }>): Ty
   const group = merge(scope, e.span, l, r);
   const base = group ? { group } : {};
   if (e.op === 'and' || e.op === 'or') {
-    for (const side of [l, r]) if (side.ty !== 'bool') scope.err((side === l ? e.left : e.right).span, `'${e.op}' joins conditions such as x > 5, not numbers`);
-    return { ty: 'bool', ...base, node: { k: 'logic', op: e.op, left: l.node, right: r.node } };
+    const wrong = [l, r].filter((side) => side.ty !== 'bool');
+    for (const side of wrong) scope.err((side === l ? e.left : e.right).span, `'${e.op}' joins conditions such as x > 5, not numbers`);
+    return wrong.length > 0 ? bad : { ty: 'bool', ...base, node: { k: 'logic', op: e.op, left: l.node, right: r.node } };
   }
-  for (const side of [l, r]) if (!numeric(side)) scope.err((side === l ? e.left : e.right).span, `'${e.op}' needs numbers on both sides, not a condition`);
+  const wrong = [l, r].filter((side) => !numeric(side));
+  for (const side of wrong) scope.err((side === l ? e.left : e.right).span, `'${e.op}' needs numbers on both sides, not a condition`);
+  if (wrong.length > 0) return bad;
   if (e.op === '+' || e.op === '-' || e.op === '*' || e.op === '/') {
     if (e.op === '/' && r.node.k === 'const' && r.node.value === 0) scope.err(e.right.span, 'division by zero');
     const ty = l.ty === 'series' || r.ty === 'series' ? 'series' : 'scalar';
     return { ty, ...base, node: { k: 'arith', op: e.op, left: l.node, right: r.node } };
   }
-  if (l.ty === 'scalar' && r.ty === 'scalar') scope.err(e.span, 'this comparison reads no data: one side must be a metric or event expression');
+  if (l.ty === 'scalar' && r.ty === 'scalar') {
+    scope.err(e.span, 'this comparison reads no data: one side must be a metric or event expression');
+    return bad;
+  }
   return { ty: 'bool', ...base, node: { k: 'compare', op: e.op as CompareOp, left: l.node, right: r.node } };
 }
 
