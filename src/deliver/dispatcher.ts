@@ -240,7 +240,10 @@ export class Dispatcher {
       await this.options.outbox.flush(result.group, groupRecordKey(receiver, groupKey), result.deliveries, pending);
       if (result.group) this.groups.set(id, result.group);
       else this.groups.delete(id);
-      this.pending.delete(id);
+      // Only what was flushed: a wake() during the write may have added newer notifications to this group.
+      const left = this.pending.get(id);
+      for (const p of pending) left?.delete(p.notification.key);
+      if (left?.size === 0) this.pending.delete(id);
       for (const d of result.deliveries) this.deliveries.set(d.id, d);
     }
   }
