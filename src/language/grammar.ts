@@ -4,18 +4,24 @@
  * Expression precedence, loosest first: or, and, not, comparison, + -, * /,
  * unary minus, `offset`.
  */
-import { CstParser } from 'chevrotain';
+import { CstParser, type IOrAlt } from 'chevrotain';
 import * as T from './lexer.js';
 
 export class RuleGrammar extends CstParser {
+  /**
+   * Alternatives of the hot ORs, built once: a fresh array of closures per
+   * call is most of chevrotain's parse time for short rules.
+   */
+  private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
+
+  private cached(key: string, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    return (this.alts[key] ??= make());
+  }
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: false, maxLookahead: 3, nodeLocationTracking: 'full' });
     this.performSelfAnalysis();
   }
-
-  file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.ruleDecl));
-  });
 
   ruleDecl = this.RULE('ruleDecl', () => {
     this.CONSUME(T.Rule);
@@ -26,11 +32,11 @@ export class RuleGrammar extends CstParser {
   });
 
   nameOrString = this.RULE('nameOrString', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+    this.OR(this.cached('nameOrString', () => [{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]));
   });
 
   clause = this.RULE('clause', () => {
-    this.OR([
+    this.OR(this.cached('clause', () => [
       { ALT: () => this.SUBRULE(this.whenClause) },
       { ALT: () => this.SUBRULE(this.byClause) },
       { ALT: () => this.SUBRULE(this.stepClause) },
@@ -46,12 +52,12 @@ export class RuleGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.signatureClause) },
       { ALT: () => this.SUBRULE(this.scopeClause) },
       { ALT: () => this.SUBRULE(this.inhibitClause) },
-    ]);
+    ]));
   });
 
   whenClause = this.RULE('whenClause', () => {
     this.CONSUME(T.When);
-    this.OR([{ ALT: () => this.SUBRULE(this.sequence) }, { ALT: () => this.SUBRULE(this.expr) }]);
+    this.OR(this.cached('whenClause', () => [{ ALT: () => this.SUBRULE(this.sequence) }, { ALT: () => this.SUBRULE(this.expr) }]));
   });
 
   /** `event A without event B within 2h`; the key comes from the rule's `by`. */
@@ -75,7 +81,7 @@ export class RuleGrammar extends CstParser {
 
   forClause = this.RULE('forClause', () => {
     this.CONSUME(T.For);
-    this.OR([
+    this.OR(this.cached('forClause', () => [
       { ALT: () => this.CONSUME(T.Duration) },
       {
         ALT: () => {
@@ -85,7 +91,7 @@ export class RuleGrammar extends CstParser {
           this.CONSUME2(T.Name); // steps
         },
       },
-    ]);
+    ]));
   });
 
   keepClause = this.RULE('keepClause', () => {
@@ -191,7 +197,7 @@ export class RuleGrammar extends CstParser {
   });
 
   notExpr = this.RULE('notExpr', () => {
-    this.OR([
+    this.OR(this.cached('notExpr', () => [
       {
         ALT: () => {
           this.CONSUME(T.Not);
@@ -199,20 +205,13 @@ export class RuleGrammar extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.cmpExpr) },
-    ]);
+    ]));
   });
 
   cmpExpr = this.RULE('cmpExpr', () => {
     this.SUBRULE(this.addExpr);
     this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Gt) },
-        { ALT: () => this.CONSUME(T.Gte) },
-        { ALT: () => this.CONSUME(T.Lt) },
-        { ALT: () => this.CONSUME(T.Lte) },
-        { ALT: () => this.CONSUME(T.Eq2) },
-        { ALT: () => this.CONSUME(T.NotEq) },
-      ]);
+      this.CONSUME(T.Comparison);
       this.SUBRULE2(this.addExpr);
     });
   });
@@ -220,7 +219,7 @@ export class RuleGrammar extends CstParser {
   addExpr = this.RULE('addExpr', () => {
     this.SUBRULE(this.mulExpr);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.CONSUME(T.AddOp);
       this.SUBRULE2(this.mulExpr);
     });
   });
@@ -228,13 +227,13 @@ export class RuleGrammar extends CstParser {
   mulExpr = this.RULE('mulExpr', () => {
     this.SUBRULE(this.unaryExpr);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.CONSUME(T.MulOp);
       this.SUBRULE2(this.unaryExpr);
     });
   });
 
   unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
+    this.OR(this.cached('unaryExpr', () => [
       {
         ALT: () => {
           this.CONSUME(T.Minus);
@@ -242,7 +241,7 @@ export class RuleGrammar extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.postfixExpr) },
-    ]);
+    ]));
   });
 
   postfixExpr = this.RULE('postfixExpr', () => {
@@ -254,7 +253,7 @@ export class RuleGrammar extends CstParser {
   });
 
   primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR(this.cached('primary', () => [
       { ALT: () => this.CONSUME(T.NumberLit) },
       { ALT: () => this.CONSUME(T.Duration) },
       {
@@ -266,7 +265,7 @@ export class RuleGrammar extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.selector) },
-    ]);
+    ]));
   });
 
   call = this.RULE('call', () => {
@@ -275,13 +274,13 @@ export class RuleGrammar extends CstParser {
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
     this.CONSUME(T.RParen);
     this.OPTION(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }]);
+      this.CONSUME(T.GroupMode);
       this.SUBRULE(this.nameList);
     });
   });
 
   argument = this.RULE('argument', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.eventSelector) }, { ALT: () => this.SUBRULE(this.expr) }]);
+    this.OR(this.cached('argument', () => [{ ALT: () => this.SUBRULE(this.eventSelector) }, { ALT: () => this.SUBRULE(this.expr) }]));
   });
 
   eventSelector = this.RULE('eventSelector', () => {
@@ -306,12 +305,7 @@ export class RuleGrammar extends CstParser {
 
   matcher = this.RULE('matcher', () => {
     this.CONSUME(T.Name);
-    this.OR([
-      { ALT: () => this.CONSUME(T.Equals) },
-      { ALT: () => this.CONSUME(T.NotEq) },
-      { ALT: () => this.CONSUME(T.MatchRe) },
-      { ALT: () => this.CONSUME(T.NotMatchRe) },
-    ]);
+    this.CONSUME(T.MatcherOp);
     this.CONSUME(T.StringLit);
   });
 }

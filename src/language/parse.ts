@@ -1,7 +1,7 @@
 /** Text → AST. Never throws: every failure is a diagnostic with line and column. */
-import type { IToken, TokenType } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { ErrorCodes, type Diagnostic } from '../core/index.js';
-import type { RuleFile } from './ast.js';
+import type { RuleDecl, RuleFile } from './ast.js';
 import { grammar } from './grammar.js';
 import { ruleLexer } from './lexer.js';
 import { closest } from './suggest.js';
@@ -73,29 +73,58 @@ function parseUnsafe(text: string): ParseResult {
   }
   const deep = tooDeep(lexed.tokens);
   if (deep) return { diagnostics: [syntax(deep.message, deep.token.startLine ?? 1, deep.token.startColumn ?? 1)] };
-  grammar.input = lexed.tokens;
-  const cst = grammar.file();
-  if (grammar.errors.length > 0) {
-    return {
-      diagnostics: grammar.errors.map((e) => {
-        const at = positionOf(e.token, text);
-        const expected = e.name === 'MismatchedTokenException' ? expectedFromMessage(e.message) : undefined;
-        const stack = e.context.ruleStack;
-        const message = expected === "'}'" && stack[stack.length - 1] === 'ruleDecl'
-          ? unknownClause(e.token)
-          : expected
-          ? `expected ${expected} but found ${found(e.token)}`
-          : e.name === 'NotAllInputParsedException'
-            ? `expected 'rule' but found ${found(e.token)}`
-            : `unexpected ${found(e.token)}${context(e.context.ruleStack)}`;
-        return syntax(message, at.line, at.column);
-      }),
-    };
-  }
+  // Rule by rule: each rule's CST is dropped as soon as its AST is built, so a
+  // file of 10,000 rules costs what 10,000 separate rules cost, and a syntax
+  // error in one rule does not hide the errors of the next.
   const builder = new AstBuilder();
-  const value = builder.file(cst);
-  if (builder.diagnostics.length > 0) return { diagnostics: builder.diagnostics };
-  return { value, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const rules: RuleDecl[] = [];
+  for (const chunk of ruleChunks(lexed.tokens)) {
+    grammar.input = chunk;
+    const cst = grammar.ruleDecl();
+    if (grammar.errors.length > 0) {
+      const e = grammar.errors[0]!;
+      diagnostics.push(describeError(e, text));
+      continue;
+    }
+    rules.push(builder.rule(cst));
+  }
+  diagnostics.push(...builder.diagnostics);
+  if (diagnostics.length > 0) return { diagnostics: diagnostics.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { value: { rules }, diagnostics: [] };
+}
+
+/** Splits the tokens before each `rule` keyword outside brackets. */
+function ruleChunks(tokens: readonly IToken[]): IToken[][] {
+  const chunks: IToken[][] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const n = tokens[i]!.tokenType.name;
+    if (n === 'Rule' && depth === 0 && i > start) {
+      chunks.push(tokens.slice(start, i));
+      start = i;
+    }
+    if (n === 'LCurly' || n === 'LParen') depth++;
+    else if (n === 'RCurly' || n === 'RParen') depth = Math.max(0, depth - 1);
+  }
+  if (start < tokens.length) chunks.push(tokens.slice(start));
+  return chunks;
+}
+
+function describeError(e: IRecognitionException, text: string): Diagnostic {
+  const at = positionOf(e.token, text);
+  const stack = e.context.ruleStack;
+  const expected = e.name === 'MismatchedTokenException' ? expectedFromMessage(e.message) : undefined;
+  const message =
+    expected === "'}'" && stack[stack.length - 1] === 'ruleDecl'
+      ? unknownClause(e.token)
+      : expected
+        ? `expected ${expected} but found ${found(e.token)}`
+        : e.name === 'NotAllInputParsedException'
+          ? `expected 'rule' but found ${found(e.token)}`
+          : `unexpected ${found(e.token)}${context(stack)}`;
+  return syntax(message, at.line, at.column);
 }
 
 function tooDeep(tokens: readonly IToken[]): { token: IToken; message: string } | undefined {
@@ -118,6 +147,7 @@ function tooDeep(tokens: readonly IToken[]): { token: IToken; message: string } 
 const clauseWords = ['when', 'by', 'step', 'for', 'keep', 'clear', 'no', 'flapping', 'severity', 'labels', 'annotations', 'notify', 'signature', 'scope', 'inhibit'];
 
 function unknownClause(t: IToken): string {
+  if (t.tokenType.name === 'Rule') return "expected '}' to close the rule before the next 'rule'";
   const hint = t.tokenType.name === 'EOF' ? undefined : closest(t.image, clauseWords);
   return `expected ${ruleNames.clause} but found ${found(t)}${hint ? `; did you mean '${hint}'?` : ''}`;
 }

@@ -33,7 +33,7 @@ export function matchers(ctx: BuildContext, block: CstNode | undefined): Matcher
   if (!block) return [];
   return nodes(block.children, 'matcher').map((m) => {
     const mc = m.children;
-    const op = tokens(mc, 'Equals', 'NotEq', 'MatchRe', 'NotMatchRe')[0]!;
+    const op = token(mc, 'MatcherOp')!;
     return { label: token(mc, 'Name')!.image, op: op.image as MatchOp, value: ctx.string(token(mc, 'StringLit')!), span: nodeSpan(m) };
   });
 }
@@ -52,19 +52,20 @@ export function sequence(ctx: BuildContext, n: CstNode): Expr {
 }
 
 /** Folds `a op b op c` (operands and operator tokens interleaved) to the left. */
-function chain(n: CstNode, operandKey: string, opKeys: string[], sub: (n: CstNode) => Expr): Expr {
-  const operands = nodes(n.children, operandKey).map(sub);
-  const ops = tokens(n.children, ...opKeys);
-  let acc = operands[0]!;
+function chain(n: CstNode, operandKey: string, opKey: string, sub: (n: CstNode) => Expr): Expr {
+  const operands = nodes(n.children, operandKey);
+  if (operands.length === 1) return sub(operands[0]!);
+  const ops = tokens(n.children, opKey);
+  let acc = sub(operands[0]!);
   for (let i = 0; i < ops.length; i++) {
-    const right = operands[i + 1]!;
+    const right = sub(operands[i + 1]!);
     acc = { kind: 'binary', op: ops[i]!.image as BinaryOp, left: acc, right, span: join(acc.span, right.span) };
   }
   return acc;
 }
 
 export function expr(ctx: BuildContext, n: CstNode): Expr {
-  return chain(n, 'andExpr', ['Or'], (a) => chain(a, 'notExpr', ['And'], (x) => notExpr(ctx, x)));
+  return chain(n, 'andExpr', 'Or', (a) => chain(a, 'notExpr', 'And', (x) => notExpr(ctx, x)));
 }
 
 function notExpr(ctx: BuildContext, n: CstNode): Expr {
@@ -73,8 +74,8 @@ function notExpr(ctx: BuildContext, n: CstNode): Expr {
     const operand = notExpr(ctx, node(n.children, 'notExpr'));
     return { kind: 'unary', op: 'not', operand, span: join(tokenSpan(not), operand.span) };
   }
-  return chain(node(n.children, 'cmpExpr'), 'addExpr', ['Gt', 'Gte', 'Lt', 'Lte', 'Eq2', 'NotEq'], (a) =>
-    chain(a, 'mulExpr', ['Plus', 'Minus'], (m) => chain(m, 'unaryExpr', ['Star', 'Slash'], (u) => unary(ctx, u))),
+  return chain(node(n.children, 'cmpExpr'), 'addExpr', 'Comparison', (a) =>
+    chain(a, 'mulExpr', 'AddOp', (m) => chain(m, 'unaryExpr', 'MulOp', (u) => unary(ctx, u))),
   );
 }
 
@@ -108,7 +109,7 @@ function primary(ctx: BuildContext, n: CstNode): Expr {
 
 function call(ctx: BuildContext, n: CstNode): Expr {
   const c = n.children;
-  const mode = token(c, 'By') ?? token(c, 'Without');
+  const mode = token(c, 'GroupMode');
   const grouping: Grouping | undefined = mode
     ? { mode: mode.image as 'by' | 'without', labels: names(node(c, 'nameList')), span: join(tokenSpan(mode), nodeSpan(node(c, 'nameList'))) }
     : undefined;

@@ -1,7 +1,7 @@
 /** Walks the concrete syntax tree and builds the AST: the one place where syntax gets meaning. */
 import type { CstNode, IToken } from 'chevrotain';
 import { ErrorCodes, type Diagnostic } from '../core/index.js';
-import type { ClauseRef, Hold, NoDataAction, Pair, RuleDecl, RuleFile, Span } from './ast.js';
+import type { ClauseRef, Hold, NoDataAction, Pair, RuleDecl, Span } from './ast.js';
 import { noDataActions } from './ast.js';
 import { node, nodes, nodeSpan, token, tokens, tokenSpan } from './cst.js';
 import { decodeString } from './strings.js';
@@ -15,10 +15,6 @@ const clauseKeywords = ['When', 'By', 'Step', 'For', 'Keep', 'Clear', 'No', 'Fla
 export class AstBuilder implements BuildContext {
   readonly diagnostics: Diagnostic[] = [];
 
-  file(cst: CstNode): RuleFile {
-    return { rules: nodes(cst.children, 'ruleDecl').map((r) => this.rule(r)) };
-  }
-
   error(span: Span, message: string): void {
     this.diagnostics.push({ code: ErrorCodes.RULE_SYNTAX, message, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn });
   }
@@ -27,7 +23,7 @@ export class AstBuilder implements BuildContext {
     return decodeString(t.image, tokenSpan(t), (s, m) => this.error(s, m));
   }
 
-  private rule(n: CstNode): RuleDecl {
+  rule(n: CstNode): RuleDecl {
     const c = n.children;
     const named = nameOrString(this, node(c, 'nameOrString'));
     const rule: Mutable<RuleDecl> = {

@@ -48,6 +48,20 @@ describe('parse', () => {
     expect(firstError(`rule r { when ${'x + '.repeat(5000)} x > 1 }`).message).toContain('longer than');
   });
 
+  it('reports syntax errors of every rule in a file, not only the first', () => {
+    const r = parse('rule a { when x > }\nrule b { when y < 2 }\nrule c { when ( }\n');
+    expect(r.diagnostics.map((d) => d.line)).toEqual([1, 3]);
+  });
+
+  it('says a closing brace is missing when the next rule starts inside a rule', () => {
+    expect(firstError('rule a {\n  when x > 1\nrule b { when y < 2 }')).toMatchObject({ line: 3, column: 1, message: "expected '}' to close the rule before the next 'rule'" });
+  });
+
+  it('reads an empty file or one with only comments as no rules', () => {
+    expect(parse('').value?.rules).toEqual([]);
+    expect(parse('# nothing here\n').value?.rules).toEqual([]);
+  });
+
   it('reads several rules and comments in one file', () => {
     const r = parse('# a\nrule a { when x > 1 } # b\nrule b { when y < 2 }\n');
     expect(r.value?.rules.map((x) => x.name)).toEqual(['a', 'b']);
