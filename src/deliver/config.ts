@@ -70,6 +70,7 @@ export function parseDeliveryConfig(raw: unknown, env: NodeJS.ProcessEnv = proce
     names.add(r.name);
   }
   const routeFields = top.object('route');
+  if (!routeFields && receivers.length > 0) throw new ConfigError(`${where}.route: is required when receivers are configured (the root route names the default receiver)`);
   const route = routeFields ? readRoute(routeFields, 'root', undefined, names) : emptyRoot();
   top.done();
   return { receivers, route };
