@@ -8,9 +8,9 @@
  * so rule changes and points are applied in a single order and a batch's
  * effects are durable before the caller is answered.
  */
-import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type DataPoint, type Diagnostic } from './core/index.js';
+import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic } from './core/index.js';
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
-import { validatePoint, type BatchResult, type DeadLetter, type PointLimits, type Rejection, type SourceBatch } from './ingest/index.js';
+import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
 import { Store, type StoredRule } from './store/index.js';
 import { instruments } from './telemetry/index.js';
@@ -84,46 +84,24 @@ export class Engine {
   /** The engine side of the source contract (see ingest/source.ts). */
   ingestBatch(batch: SourceBatch): Promise<BatchResult> {
     const { source } = batch;
-    const raw = batch.points;
     const max = this.options.maxBatchPoints ?? 10_000;
-    if (raw.length > max) return Promise.reject(new LimitError('points in one batch', max, raw.length));
+    const size = batch.points.length + (batch.events?.length ?? 0);
+    if (size > max) return Promise.reject(new LimitError('points and events in one batch', max, size));
     return this.serial(async () => {
       const stored = batch.nextOffset !== undefined ? this.store.offsets.get(source) : undefined;
       if (stored !== undefined && batch.nextOffset! <= stored) {
         return { accepted: 0, rejected: [], late: 0, lastSeq: this.lastSeq(), duplicate: true };
       }
-      const rejected: Rejection[] = [];
-      const points: DataPoint[] = [];
-      const deadLetters: DeadLetter[] = [...(batch.deadLetters ?? [])];
-      raw.forEach((r, index) => {
-        const c = validatePoint(r, this.options.pointLimits);
-        if (c.ok) points.push(c.point);
-        else {
-          rejected.push({ index, field: c.field, reason: c.reason });
-          if (batch.deadLetterRejected) {
-            const offset = batch.pointOffsets?.[index];
-            deadLetters.push({
-              source,
-              ...(offset !== undefined ? { offset } : {}),
-              code: ErrorCodes.POINT_INVALID,
-              reason: `${c.field}: ${c.reason}`,
-              payload: safeJson(r),
-              at: this.options.clock.now(),
-            });
-          }
-        }
-      });
-      // Stable sort: equal timestamps keep arrival order.
-      points.sort((a, b) => a.ts - b.ts);
+      const { points, events, rejected, deadLetters } = validateBatch(batch, this.options.pointLimits, this.options.clock.now());
       const fx = new BatchEffects();
-      this.evaluator.evaluate(points, fx);
+      this.evaluator.evaluate(points, fx, events);
       await this.commit(fx, source, batch.nextOffset, deadLetters);
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
       if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
       if (fx.late > 0) instruments.pointsLate.add(fx.late, attrs);
       for (const e of fx.events) instruments.alertTransitions.add(1, { to: e.to });
-      return { accepted: points.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
+      return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
     });
   }
 
@@ -274,16 +252,4 @@ function notify(listener: EventListener, events: readonly AlertEvent[]): void {
   } catch {
     // The listener owns its own error reporting.
   }
-}
-
-const maxPayloadChars = 4096;
-
-function safeJson(v: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(v) ?? String(v);
-  } catch {
-    text = String(v);
-  }
-  return text.length > maxPayloadChars ? `${text.slice(0, maxPayloadChars)}…` : text;
 }

@@ -20,9 +20,10 @@ const producerPattern = /^[A-Za-z0-9_.:-]{1,200}$/;
 /** A producer's batch numbers act as source offsets, which makes re-sent batches idempotent. */
 export function toSourceBatch(req: IngestRequestMsg): SourceBatch {
   const points = toPoints(req.points);
-  if (!req.producerId) return { source: 'grpc', points };
+  const events = req.events.map((e) => ({ type: e.type, tags: e.tags, fields: e.fields, ts: e.tsMs }));
+  if (!req.producerId) return { source: 'grpc', points, events };
   if (!producerPattern.test(req.producerId)) throw new ArgumentError('producer_id', 'use 1-200 letters, digits, _ . : -');
-  return { source: `grpc:${req.producerId}`, points, firstOffset: req.batchId, nextOffset: req.batchId + 1 };
+  return { source: `grpc:${req.producerId}`, points, events, firstOffset: req.batchId, nextOffset: req.batchId + 1 };
 }
 
 function ingestOne(engine: Engine, req: IngestRequestMsg): Promise<IngestResult> {

@@ -30,16 +30,24 @@ export interface DataPointMsg {
   tsMs: number;
 }
 
+export interface EventMsg {
+  type: string;
+  tags: Record<string, string>;
+  fields: Record<string, string>;
+  tsMs: number;
+}
+
 export interface IngestRequestMsg {
   batchId: number;
   points: DataPointMsg[];
   producerId: string;
+  events: EventMsg[];
 }
 
 export interface IngestResponseMsg {
   batchId: number;
   accepted: number;
-  rejected: Array<{ index: number; field: string; reason: string }>;
+  rejected: Array<{ item: string; index: number; field: string; reason: string }>;
   late: number;
   lastSequence: number;
   duplicate: boolean;

@@ -17,6 +17,18 @@ export interface DataPoint {
   readonly ts: number;
 }
 
+/**
+ * Something that happened, rather than a sample: a log signature, a job
+ * start/finish, a cluster upgrade start/end, a heartbeat. `type` is dotted
+ * (`job.started`, `cluster.upgrade.started`); `ts` is event time in ms.
+ */
+export interface VigilEvent {
+  readonly type: string;
+  readonly tags: Tags;
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+  readonly ts: number;
+}
+
 /** The state an alert instance reports to the outside world. */
 export type AlertState = 'inactive' | 'pending' | 'firing' | 'resolved';
 

@@ -3,7 +3,7 @@
  * to rule hosts, in event-time order, advancing the watermark and releasing
  * due deadlines before each point is evaluated.
  */
-import type { DataPoint } from '../core/index.js';
+import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
 import { QueryIndex } from '../route/index.js';
 import type { BatchEffects } from './batch-effects.js';
@@ -109,8 +109,12 @@ export class Evaluator {
     return this.resident.size;
   }
 
-  /** Evaluates points already sorted by event time. */
-  evaluate(points: readonly DataPoint[], fx: BatchEffects): void {
+  /**
+   * Evaluates points and events, each list already sorted by event time.
+   * Events advance the watermark like points; no rule consumes them yet.
+   */
+  evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = []): void {
+    const lastEventTs = events.length > 0 ? events[events.length - 1]!.ts : Number.NEGATIVE_INFINITY;
     for (const point of points) {
       if (point.ts < this.watermark) {
         fx.late++;
@@ -121,6 +125,10 @@ export class Evaluator {
         this.advance(point.ts - this.allowedLatenessMs, fx);
       }
       this.index.match(point, (host) => host.onPoint(point, fx));
+    }
+    if (lastEventTs > this.maxTs) {
+      this.maxTs = lastEventTs;
+      this.advance(lastEventTs - this.allowedLatenessMs, fx);
     }
   }
 

@@ -27,6 +27,10 @@ export interface SourceBatch {
   readonly points: readonly unknown[];
   /** Offset each point came from (parallel to `points`), so rejections can be dead-lettered precisely. */
   readonly pointOffsets?: readonly number[];
+  /** Decoded events (job start/finish, upgrades, heartbeats, log signatures), not yet validated. */
+  readonly events?: readonly unknown[];
+  /** Offset each event came from (parallel to `events`). */
+  readonly eventOffsets?: readonly number[];
   /**
    * Offset of this batch's first input. A batch whose `nextOffset` is not
    * above the stored offset was already applied (a redelivery after a crash)
@@ -44,6 +48,8 @@ export interface SourceBatch {
 }
 
 export interface Rejection {
+  /** Which list `index` points into. */
+  readonly item: 'point' | 'event';
   readonly index: number;
   readonly field: string;
   readonly reason: string;

@@ -20,6 +20,28 @@ function fail(field: string, reason: string): PointCheck {
   return { ok: false, field, reason };
 }
 
+/** Checks the fields points and events share: tags and event time. */
+export function validateTags(raw: unknown, maxTags: number, maxLen: number): { ok: true; tags: Record<string, string> } | { ok: false; field: string; reason: string } {
+  const rawTags = raw ?? {};
+  if (typeof rawTags !== 'object' || rawTags === null || Array.isArray(rawTags)) return { ok: false, field: 'tags', reason: 'must be a map of strings' };
+  const entries = Object.entries(rawTags as Record<string, unknown>);
+  if (entries.length > maxTags) return { ok: false, field: 'tags', reason: `has ${entries.length} tags, above the limit of ${maxTags}` };
+  const tags: Record<string, string> = {};
+  for (const [k, v] of entries) {
+    if (!tagKey.test(k) || k.length > maxLen) return { ok: false, field: `tags.${k}`, reason: 'is not a valid tag key' };
+    if (typeof v !== 'string') return { ok: false, field: `tags.${k}`, reason: 'must be a string' };
+    if (v.length > maxLen) return { ok: false, field: `tags.${k}`, reason: `is longer than ${maxLen} characters` };
+    tags[k] = v;
+  }
+  return { ok: true, tags };
+}
+
+export function validateTs(ts: unknown): string | undefined {
+  if (typeof ts !== 'number' || !Number.isInteger(ts)) return `must be an integer of milliseconds since the epoch, got ${String(ts)}`;
+  if (ts < minTs || ts > maxTs) return `${ts} is outside 2000-01-01..2200-01-01; is it in seconds instead of milliseconds?`;
+  return undefined;
+}
+
 export function validatePoint(raw: unknown, limits: PointLimits = {}): PointCheck {
   const maxTags = limits.maxTags ?? 64;
   const maxLen = limits.maxStringLength ?? 1024;
@@ -30,18 +52,9 @@ export function validatePoint(raw: unknown, limits: PointLimits = {}): PointChec
   if (name.length > maxLen) return fail('name', `is longer than ${maxLen} characters`);
   if (!metricName.test(name)) return fail('name', `"${name}" is not a valid metric name (letters, digits, _ : . ; not starting with a digit)`);
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail('value', `must be a finite number, got ${String(value)}`);
-  if (typeof ts !== 'number' || !Number.isInteger(ts)) return fail('ts', `must be an integer of milliseconds since the epoch, got ${String(ts)}`);
-  if (ts < minTs || ts > maxTs) return fail('ts', `${ts} is outside 2000-01-01..2200-01-01; is it in seconds instead of milliseconds?`);
-  const rawTags = p.tags ?? {};
-  if (typeof rawTags !== 'object' || rawTags === null || Array.isArray(rawTags)) return fail('tags', 'must be a map of strings');
-  const entries = Object.entries(rawTags as Record<string, unknown>);
-  if (entries.length > maxTags) return fail('tags', `has ${entries.length} tags, above the limit of ${maxTags}`);
-  const tags: Record<string, string> = {};
-  for (const [k, v] of entries) {
-    if (!tagKey.test(k) || k.length > maxLen) return fail(`tags.${k}`, 'is not a valid tag key');
-    if (typeof v !== 'string') return fail(`tags.${k}`, 'must be a string');
-    if (v.length > maxLen) return fail(`tags.${k}`, `is longer than ${maxLen} characters`);
-    tags[k] = v;
-  }
-  return { ok: true, point: { name, tags, value, ts } };
+  const badTs = validateTs(ts);
+  if (badTs) return fail('ts', badTs);
+  const tags = validateTags(p.tags, maxTags, maxLen);
+  if (!tags.ok) return tags;
+  return { ok: true, point: { name, tags: tags.tags, value, ts: ts as number } };
 }

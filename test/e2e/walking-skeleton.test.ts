@@ -117,8 +117,8 @@ describe('walking skeleton', () => {
     ]);
     expect(first.accepted).toBe(1);
     expect(first.rejected).toEqual([
-      { index: 1, field: 'name', reason: 'is required' },
-      { index: 2, field: 'ts', reason: '1700000 is outside 2000-01-01..2200-01-01; is it in seconds instead of milliseconds?' },
+      { item: 'point', index: 1, field: 'name', reason: 'is required' },
+      { item: 'point', index: 2, field: 'ts', reason: '1700000 is outside 2000-01-01..2200-01-01; is it in seconds instead of milliseconds?' },
     ]);
     const second = await ingest.send([point('temperature', { site: 'lab', room: 'r1' }, 10, T0 + 1000)]);
     expect(second).toMatchObject({ accepted: 1, rejected: [], lastSequence: 2 });

@@ -74,7 +74,7 @@ export function ingestStream(clients: VigilClients): { send(points: DataPointMsg
         const batchId = nextId++;
         pending.set(batchId, resolve);
         rejecters.set(batchId, reject);
-        stream.write({ batchId, points });
+        stream.write({ batchId, points, events: [] });
       }),
     end: () => stream.end(),
   };
