@@ -14,11 +14,12 @@ import { defaultRetryPolicy, type ReceiverConfig } from './config.js';
 import { DeliveryErrorCodes, toDeliveryError } from './errors.js';
 import { flushGroup, groupDueAt } from './grouping.js';
 import type { ArchivedRecord, ArchiveReason, AttemptError, DeliveryRecord, GroupRecord, PendingRecord } from './model.js';
+import { lanesOf } from './lanes.js';
 import { groupRecordKey, type Outbox } from './outbox.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Receiver } from './receivers/index.js';
 import type { Scheduler } from './scheduler.js';
-import { deliveryInstruments, OutcomeCounter, queuedGauge, type ReceiverStats } from './stats.js';
+import { deliveryInstruments, OutcomeCounter, queuedGauge, receiverStats, type ReceiverStats } from './stats.js';
 
 export interface ConfiguredReceiver {
   readonly receiver: Receiver;
@@ -135,23 +136,10 @@ export class Dispatcher {
   }
 
   stats(): ReceiverStats[] {
-    const now = this.options.clock.now();
-    const names = new Set([...this.runtime.keys(), ...[...this.deliveries.values()].map((d) => d.receiver)]);
-    return [...names].sort().map((receiver) => {
-      const queued = [...this.deliveries.values()].filter((d) => d.receiver === receiver);
-      const oldest = Math.min(...queued.map((d) => d.createdAt));
-      const lastError = this.lastErrors.get(receiver);
-      return {
-        receiver,
-        type: this.runtime.get(receiver)?.receiver.type ?? 'unknown',
-        ...this.counter.of(receiver),
-        queued: queued.length,
-        oldestQueuedAgeMs: queued.length > 0 ? Math.max(0, now - oldest) : 0,
-        inFlight: this.runtime.get(receiver)?.active ?? 0,
-        ...(lastError ? { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } } : {}),
-      };
-    });
+    const receivers = [...this.runtime.values()].map((r) => ({ name: r.receiver.name, type: r.receiver.type, inFlight: r.active }));
+    return receiverStats({ receivers, deliveries: [...this.deliveries.values()], counter: this.counter, lastErrors: this.lastErrors, now: this.options.clock.now() });
   }
+
 
   private addPending(p: PendingRecord): void {
     const id = groupId(p.receiver, p.groupKey);
@@ -185,7 +173,7 @@ export class Dispatcher {
     await this.flushDueGroups(now);
     await this.archiveExpired(now);
     let next = Infinity;
-    for (const lane of this.lanes()) {
+    for (const lane of lanesOf(this.deliveries.values())) {
       const head = lane[0]!;
       if (this.inFlight.has(head.id)) continue;
       const rt = this.runtime.get(head.receiver);
@@ -256,18 +244,6 @@ export class Dispatcher {
       const last = d.lastError ? `; last error: ${d.lastError.message}` : '';
       await this.archive(d, { code: DeliveryErrorCodes.EXPIRED, message: `not delivered within its maximum age of ${maxAgeMs} ms after ${d.attempts} attempt(s)${last}` });
     }
-  }
-
-  /** Deliveries by lane, each lane oldest first. */
-  private lanes(): DeliveryRecord[][] {
-    const lanes = new Map<string, DeliveryRecord[]>();
-    for (const d of this.deliveries.values()) {
-      let lane = lanes.get(d.lane);
-      if (!lane) lanes.set(d.lane, (lane = []));
-      lane.push(d);
-    }
-    for (const lane of lanes.values()) lane.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || (a.id < b.id ? -1 : 1));
-    return [...lanes.values()];
   }
 
   private maxAgeOf(receiver: string): number {

@@ -3,6 +3,7 @@
  * the same figures kept in memory for `vigil deliveries stats` (since start).
  */
 import { metrics } from '@opentelemetry/api';
+import type { AttemptError, DeliveryRecord } from './model.js';
 
 export type DeliveryOutcome = 'sent' | 'retried' | 'failed_temporary' | 'failed_permanent' | 'archived';
 
@@ -61,3 +62,31 @@ export class OutcomeCounter {
 
 /** Deliveries waiting in the outbox, per receiver; observed from the running dispatcher. */
 export const queuedGauge = meter.createObservableGauge('vigil_delivery_queued', { description: 'Deliveries in the outbox (queued or retrying), per receiver' });
+
+export interface StatsInput {
+  readonly receivers: ReadonlyArray<{ readonly name: string; readonly type: string; readonly inFlight: number }>;
+  readonly deliveries: readonly DeliveryRecord[];
+  readonly counter: OutcomeCounter;
+  readonly lastErrors: ReadonlyMap<string, AttemptError>;
+  readonly now: number;
+}
+
+/** One row per configured receiver, plus receivers the outbox still names but the config no longer has. */
+export function receiverStats(input: StatsInput): ReceiverStats[] {
+  const known = new Map(input.receivers.map((r) => [r.name, r]));
+  const names = new Set([...known.keys(), ...input.deliveries.map((d) => d.receiver)]);
+  return [...names].sort().map((receiver) => {
+    const queued = input.deliveries.filter((d) => d.receiver === receiver);
+    const oldest = Math.min(...queued.map((d) => d.createdAt));
+    const lastError = input.lastErrors.get(receiver);
+    return {
+      receiver,
+      type: known.get(receiver)?.type ?? 'unknown',
+      ...input.counter.of(receiver),
+      queued: queued.length,
+      oldestQueuedAgeMs: queued.length > 0 ? Math.max(0, input.now - oldest) : 0,
+      inFlight: known.get(receiver)?.inFlight ?? 0,
+      ...(lastError ? { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } } : {}),
+    };
+  });
+}
