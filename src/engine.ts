@@ -94,7 +94,7 @@ export class Engine {
       }
       const { points, events, rejected, deadLetters } = validateBatch(batch, this.options.pointLimits, this.options.clock.now());
       const fx = new BatchEffects();
-      this.evaluator.evaluate(points, fx, events);
+      this.evaluator.evaluate(points, fx, events, source);
       await this.commit(fx, source, batch.nextOffset, deadLetters);
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);

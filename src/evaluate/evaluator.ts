@@ -113,7 +113,7 @@ export class Evaluator {
    * Evaluates points and events, each list already sorted by event time.
    * Events advance the watermark like points; no rule consumes them yet.
    */
-  evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = []): void {
+  evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = [], _source = ''): void {
     const lastEventTs = events.length > 0 ? events[events.length - 1]!.ts : Number.NEGATIVE_INFINITY;
     for (const point of points) {
       if (point.ts < this.watermark) {
