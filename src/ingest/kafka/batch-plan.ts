@@ -10,7 +10,6 @@ import type { DeadLetter, SourceBatch } from '../source.js';
 import type { ProtobufMessage, WireFormat } from './config.js';
 import { decodeMessage, type MessageKind } from './decode-message.js';
 import { payloadPreview } from './payload-preview.js';
-import type { SourceEvent } from './validate-event.js';
 import { chooseWireFormat, type MessageHeaders } from './wire-format.js';
 import { DeadLetterCodes } from './dead-letter-codes.js';
 
@@ -22,11 +21,10 @@ export interface KafkaRecord {
   readonly headers?: MessageHeaders;
 }
 
-/** A source batch with the Kafka position it covers; `events` waits for engine support (see index.ts). */
+/** A source batch with the Kafka position it covers. */
 export interface KafkaSourceBatch extends SourceBatch {
   readonly firstOffset: number;
   readonly nextOffset: number;
-  readonly events?: readonly SourceEvent[];
   /** The offset of the last message covered, as kafkajs spells it, for `resolveOffset`. */
   readonly lastOffset: string;
 }
@@ -71,7 +69,8 @@ function withKeyTag(point: unknown, keyTag: string, key: string | undefined): un
 class Builder {
   points: unknown[] = [];
   pointOffsets: number[] = [];
-  events: SourceEvent[] = [];
+  events: unknown[] = [];
+  eventOffsets: number[] = [];
   deadLetters: DeadLetter[] = [];
   first: KafkaRecord | undefined;
   last: KafkaRecord | undefined;
@@ -96,7 +95,7 @@ class Builder {
       lastOffset: last.offset,
       deadLetterRejected: true,
       ...(this.deadLetters.length > 0 ? { deadLetters: this.deadLetters } : {}),
-      ...(kind === 'events' ? { events: this.events } : {}),
+      ...(kind === 'events' ? { events: this.events, eventOffsets: this.eventOffsets } : {}),
     };
   }
 }
@@ -130,7 +129,10 @@ export function planBatches(input: PlanInput): Plan {
       continue;
     }
     if (kind === 'events') {
-      current.events.push(...(decoded.items as SourceEvent[]));
+      for (const item of decoded.items) {
+        current.events.push(item);
+        current.eventOffsets.push(offset);
+      }
       continue;
     }
     const key = record.key === null ? undefined : record.key.toString('utf8');

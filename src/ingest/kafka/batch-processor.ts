@@ -176,8 +176,10 @@ export class BatchProcessor {
     if (result.rejected.length > 0) kafkaInstruments.deadLetters.add(result.rejected.length, { code: DeadLetterCodes.POINT_INVALID });
     if (!this.deps.onDeadLetters) return;
     for (const r of result.rejected) {
-      const offset = b.pointOffsets?.[r.index];
-      letters.push({ source: b.source, ...(offset !== undefined ? { offset } : {}), code: DeadLetterCodes.POINT_INVALID, reason: `${r.field}: ${r.reason}`, payload: JSON.stringify(b.points[r.index]).slice(0, this.options.deadLetterPayloadBytes), at: this.deps.scheduler.now() });
+      const offset = r.item === 'event' ? b.eventOffsets?.[r.index] : b.pointOffsets?.[r.index];
+      const raw = r.item === 'event' ? b.events?.[r.index] : b.points[r.index];
+      const payload = (JSON.stringify(raw) ?? '').slice(0, this.options.deadLetterPayloadBytes);
+      letters.push({ source: b.source, ...(offset !== undefined ? { offset } : {}), code: DeadLetterCodes.POINT_INVALID, reason: `${r.item} ${r.field}: ${r.reason}`, payload, at: this.deps.scheduler.now() });
     }
     if (letters.length > 0) this.deps.onDeadLetters(letters);
   }

@@ -14,7 +14,7 @@ export const kafkaEnvVars = {
   KAFKA_CLIENT_ID: 'clientId',
   KAFKA_GROUP_ID: 'groupId',
   KAFKA_POINTS_TOPICS: 'pointsTopics, comma-separated',
-  KAFKA_EVENTS_TOPICS: 'eventsTopics, comma-separated',
+  KAFKA_EVENTS_TOPICS: 'eventsTopics, comma-separated (set it empty to consume no events)',
   KAFKA_FORMAT: 'format: json | protobuf',
   KAFKA_PROTOBUF_MESSAGE: 'protobufMessage: batch | point',
   KAFKA_KEY_TAG: 'keyTag',
@@ -157,7 +157,7 @@ export function kafkaConfigFromEnv(env: Env = process.env): KafkaSourceConfig | 
   set('sasl', sasl(env));
   set('deadLetterTopic', text(env, 'KAFKA_DEAD_LETTER_TOPIC'));
   for (const [name, key] of Object.entries(numericVars)) set(key, positiveInt(env, name));
-  const overlap = ((config.pointsTopics as string[] | undefined) ?? ['vigil.points']).filter((t) => ((config.eventsTopics as string[] | undefined) ?? []).includes(t));
+  const overlap = ((config.pointsTopics as string[] | undefined) ?? ['vigil.points']).filter((t) => ((config.eventsTopics as string[] | undefined) ?? ['vigil.events']).includes(t));
   if (overlap.length > 0) throw new ConfigError(`topic ${overlap[0]} is in both KAFKA_POINTS_TOPICS and KAFKA_EVENTS_TOPICS`);
   return config as unknown as KafkaSourceConfig;
 }

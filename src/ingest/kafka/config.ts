@@ -34,10 +34,7 @@ export interface KafkaSourceConfig {
   groupId?: string;
   /** Topics of data points. @default ['vigil.points'] */
   pointsTopics?: readonly string[];
-  /**
-   * Topics of events (cluster lifecycle, log signatures, jobs, heartbeats).
-   * @default [] (the engine does not evaluate events yet; see docs/kafka.md)
-   */
+  /** Topics of events (cluster lifecycle, log signatures, jobs, heartbeats). @default ['vigil.events'] */
   eventsTopics?: readonly string[];
   /** Encoding of messages without a `content-type` header. @default 'json' */
   format?: WireFormat;
@@ -101,7 +98,7 @@ export const kafkaDefaults: Readonly<Omit<ResolvedKafkaConfig, 'brokers' | 'sasl
   clientId: 'vigil',
   groupId: 'vigil',
   pointsTopics: ['vigil.points'],
-  eventsTopics: [],
+  eventsTopics: ['vigil.events'],
   format: 'json',
   protobufMessage: 'batch',
   keyTag: 'cluster',

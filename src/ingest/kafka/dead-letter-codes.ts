@@ -12,10 +12,8 @@ export const DeadLetterCodes = {
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
   /** The message carries more points than maxPointsPerMessage. */
   LIMIT_EXCEEDED: ErrorCodes.LIMIT_EXCEEDED,
-  /** A decoded point fails validation (written by the engine with deadLetterRejected). */
+  /** A decoded point or event fails validation (written by the engine with deadLetterRejected). */
   POINT_INVALID: ErrorCodes.POINT_INVALID,
-  /** A decoded event fails validation. */
-  EVENT_INVALID: 'EVENT_INVALID',
   /** A tombstone or empty message: nothing to read. */
   EMPTY_MESSAGE: 'EMPTY_MESSAGE',
 } as const;

@@ -1,12 +1,11 @@
 /**
  * Turns one Kafka message into raw points or events, or into the reason it
- * is poison. Pure: no Kafka, no engine. Points are validated by the engine
- * (so gRPC and Kafka share one validator); events are validated here because
- * the engine's batch has no place for them yet (see index.ts).
+ * is poison. Pure: no Kafka, no engine. Items are validated by the engine,
+ * so gRPC and Kafka share one validator and invalid items are dead-lettered
+ * one by one with the offset they came from.
  */
 import type { ProtobufMessage, WireFormat } from './config.js';
 import { DeadLetterCodes, type DeadLetterCode } from './dead-letter-codes.js';
-import { validateEvent } from './validate-event.js';
 import { decodeProtoPoints } from './proto-codec.js';
 
 export type MessageKind = 'points' | 'events';
@@ -74,15 +73,6 @@ export function decodeMessage(value: Buffer | null, kind: MessageKind, options: 
   }
   if (items.length > options.maxPointsPerMessage) {
     return fail(DeadLetterCodes.LIMIT_EXCEEDED, `the message holds ${items.length} ${kind}, above the limit of ${options.maxPointsPerMessage}`);
-  }
-  if (kind === 'events') {
-    const events: unknown[] = [];
-    for (const [i, raw] of items.entries()) {
-      const check = validateEvent(raw);
-      if (!check.ok) return fail(DeadLetterCodes.EVENT_INVALID, `event ${i}: ${check.field}: ${check.reason}`);
-      events.push(check.event);
-    }
-    return { ok: true, items: events };
   }
   return { ok: true, items };
 }

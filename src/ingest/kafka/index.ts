@@ -23,5 +23,4 @@ export { kafkaConfigFromEnv, kafkaEnvVars } from './config-from-env.js';
 export { kafkaDefaults, resolveKafkaConfig, sourceName, type KafkaSourceConfig, type KafkaTlsOptions, type KafkaSaslOptions, type ResolvedKafkaConfig, type WireFormat, type ProtobufMessage } from './config.js';
 export { DeadLetterCodes, type DeadLetterCode } from './dead-letter-codes.js';
 export { encodeProtoPoints } from './proto-codec.js';
-export type { SourceEvent } from './validate-event.js';
 export type { KafkaSourceBatch } from './batch-plan.js';

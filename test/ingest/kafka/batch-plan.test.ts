@@ -61,6 +61,6 @@ describe('batch planning', () => {
   it('plans events topics into the events list', () => {
     const ev = { type: 'cluster.upgrade.start', tags: { cluster: 'c1' }, fields: {}, ts: cpu('a', 1, 0).ts };
     const result = planBatches({ source: 'kafka:events/0', kind: 'events', records: [record(3, ev)], storedOffset: undefined, now: 0, options });
-    expect(result.batches[0]).toMatchObject({ points: [], events: [ev], nextOffset: 4 });
+    expect(result.batches[0]).toMatchObject({ points: [], events: [ev], eventOffsets: [3], nextOffset: 4 });
   });
 });

@@ -44,7 +44,7 @@ describe('kafka config from the environment', () => {
 
   it('fills every default when resolved', () => {
     const resolved = resolveKafkaConfig(kafkaConfigFromEnv({ KAFKA_BROKERS: 'k:9092' })!);
-    expect(resolved).toMatchObject({ groupId: 'vigil', clientId: 'vigil', pointsTopics: ['vigil.points'], eventsTopics: [], format: 'json', tls: false, maxPointsPerBatch: 10_000 });
+    expect(resolved).toMatchObject({ groupId: 'vigil', clientId: 'vigil', pointsTopics: ['vigil.points'], eventsTopics: ['vigil.events'], format: 'json', tls: false, maxPointsPerBatch: 10_000 });
   });
 
   it('reads TLS files and SASL credentials', () => {

@@ -95,6 +95,16 @@ describe('Kafka source logic on a real engine', () => {
     expect(letters[0]!.payload).toBe('{oops');
   });
 
+  it('hands events from an events topic to the engine and dead-letters an invalid one with its offset', async () => {
+    const events = new BatchProcessor(options, { sink: (b) => engine.ingestBatch(b), offsetOf: (s) => engine.storedOffset(s), consumer, kindOf: () => 'events', scheduler: new ManualScheduler(T0) });
+    events.join({ ev: [0] });
+    const upgrade = { type: 'cluster.upgrade.start', tags: { cluster: 'c1' }, fields: {}, ts: T0 + 1000 };
+    await events.process(fetchedBatch('ev', 0, [record(4, [upgrade, { type: 'bad type!', ts: T0 }])]), new FakeBatchControl());
+    expect(engine.storedOffset('kafka:ev/0')).toBe(5);
+    const letters = [...engine.store.deadLetters.getRange()].map((e) => e.value);
+    expect(letters.map((d) => [d.source, d.offset, d.code])).toEqual([['kafka:ev/0', 4, 'POINT_INVALID']]);
+  });
+
   it('stops mid-batch on a seek and lets the refetch continue from the stored offset', async () => {
     processor.join({ points: [0] });
     const small = new BatchProcessor({ ...options, maxPointsPerBatch: 1 }, { sink: (b) => engine.ingestBatch(b), offsetOf: (s) => engine.storedOffset(s), consumer, kindOf: () => 'points', scheduler: new ManualScheduler() });

@@ -107,7 +107,7 @@ describe('kafkajs adapter', () => {
     await source.start(sink, (s) => stored.get(s));
     const [c] = consumers;
     expect(c!.config).toMatchObject({ groupId: 'vigil', sessionTimeout: 30_000, heartbeatInterval: 3000 });
-    expect(c!.subscribed).toEqual({ topics: ['vigil.points'], fromBeginning: true });
+    expect(c!.subscribed).toEqual({ topics: ['vigil.points', 'vigil.events'], fromBeginning: true });
     expect(c!.runConfig).toMatchObject({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 4 });
     expect(source.health()).toMatchObject({ healthy: false });
     c!.emit(events.GROUP_JOIN, { memberAssignment: { 'vigil.points': [0, 1] } });
