@@ -136,8 +136,22 @@ export interface RuleDecl {
   readonly scope?: NameRef;
   readonly inhibit?: InhibitClause;
   readonly clauses: readonly ClauseRef[];
+  /** `#` comments, kept so formatting does not lose them (absent when there are none). */
+  readonly comments?: RuleComments;
+}
+
+/**
+ * Where comments sit: before the rule, before a clause (by clause keyword;
+ * a comment inside a clause moves before the next one), or before the `}`.
+ */
+export interface RuleComments {
+  readonly before?: readonly string[];
+  readonly clauses?: Readonly<Record<string, readonly string[]>>;
+  readonly end?: readonly string[];
 }
 
 export interface RuleFile {
   readonly rules: readonly RuleDecl[];
+  /** Comments after the last rule. */
+  readonly trailingComments?: readonly string[];
 }

@@ -12,7 +12,7 @@ import { resolveLimits, type CheckLimits } from './limits.js';
 
 export interface CompiledRule {
   readonly name: string;
-  /** Canonical text of the rule, as the formatter prints it. */
+  /** Canonical text of the rule, as the formatter prints it, without comments (editing one changes nothing). */
   readonly source: string;
   /** The one selector of a point rule; undefined for richer rules (read `ir.inputs`). */
   readonly selector?: Selector;
@@ -58,7 +58,7 @@ export function assemble(rule: RuleDecl, ir: RuleIR): CompiledRule {
   const groupBy = ir.group.mode === 'by' ? ir.group.labels : undefined;
   const base = {
     name: rule.name,
-    source: formatRule(rule),
+    source: formatRule(rule.comments ? { ...rule, comments: undefined } : rule),
     ...(groupBy ? { groupBy } : {}),
     forMs: rule.hold?.kind === 'duration' ? rule.hold.ms : 0,
     severity: ir.meta.severity,

@@ -19,29 +19,40 @@ function hold(h: Hold): string {
   return h.kind === 'duration' ? formatDuration(h.ms) : `${h.n} of ${h.m} steps`;
 }
 
+function comments(lines: readonly string[] | undefined, indent: string): string {
+  return lines ? lines.map((l) => `${indent}${l}\n`).join('') : '';
+}
+
 export function formatRule(r: RuleDecl): string {
-  let out = `rule ${name(r.name)} {\n`;
+  const c = r.comments;
+  let out = `${comments(c?.before, '')}rule ${name(r.name)} {\n`;
+  /** A clause's own comments, then the clause. */
+  const clause = (keyword: string, text: string): void => {
+    out += comments(c?.clauses?.[keyword], '  ') + text;
+  };
   if (r.when) {
     const text = formatExpr(r.when);
-    out += `  when ${r.by && endsWithBareCall(r.when) ? `(${text})` : text}\n`;
+    clause('when', `  when ${r.by && endsWithBareCall(r.when) ? `(${text})` : text}\n`);
   }
-  if (r.by) out += `  ${formatGrouping(r.by)}\n`;
-  if (r.step) out += `  step ${formatDuration(r.step.ms)}\n`;
-  if (r.hold) out += `  for ${hold(r.hold)}\n`;
-  if (r.keepFiring) out += `  keep firing for ${formatDuration(r.keepFiring.ms)}\n`;
-  if (r.clear) out += `  clear when ${formatExpr(r.clear)}\n`;
-  if (r.noData) out += `  no data for ${formatDuration(r.noData.ms)}${r.noData.action ? ` ${r.noData.action}` : ''}\n`;
-  if (r.flapping) out += `  flapping ${r.flapping.changes} changes within ${formatDuration(r.flapping.withinMs)}\n`;
-  if (r.severity) out += `  severity ${name(r.severity.name)}\n`;
-  out += pairs('labels', r.labels);
-  out += pairs('annotations', r.annotations);
-  if (r.notify.length > 0) out += `  notify ${r.notify.map((t) => name(t.name)).join(', ')}\n`;
-  if (r.signature) out += `  signature ${quote(r.signature.value)}\n`;
-  if (r.scope) out += `  scope ${r.scope.name}\n`;
-  if (r.inhibit) out += `  inhibit${r.inhibit.matchers.length > 0 ? ` ${formatMatchers(r.inhibit.matchers)}` : ''}\n`;
-  return `${out}}\n`;
+  if (r.by) clause('by', `  ${formatGrouping(r.by)}\n`);
+  if (r.step) clause('step', `  step ${formatDuration(r.step.ms)}\n`);
+  if (r.hold) clause('for', `  for ${hold(r.hold)}\n`);
+  if (r.keepFiring) clause('keep firing', `  keep firing for ${formatDuration(r.keepFiring.ms)}\n`);
+  if (r.clear) clause('clear', `  clear when ${formatExpr(r.clear)}\n`);
+  if (r.noData) clause('no data', `  no data for ${formatDuration(r.noData.ms)}${r.noData.action ? ` ${r.noData.action}` : ''}\n`);
+  if (r.flapping) clause('flapping', `  flapping ${r.flapping.changes} changes within ${formatDuration(r.flapping.withinMs)}\n`);
+  if (r.severity) clause('severity', `  severity ${name(r.severity.name)}\n`);
+  clause('labels', pairs('labels', r.labels));
+  clause('annotations', pairs('annotations', r.annotations));
+  if (r.notify.length > 0) clause('notify', `  notify ${r.notify.map((t) => name(t.name)).join(', ')}\n`);
+  if (r.signature) clause('signature', `  signature ${quote(r.signature.value)}\n`);
+  if (r.scope) clause('scope', `  scope ${r.scope.name}\n`);
+  if (r.inhibit) clause('inhibit', `  inhibit${r.inhibit.matchers.length > 0 ? ` ${formatMatchers(r.inhibit.matchers)}` : ''}\n`);
+  return `${out}${comments(c?.end, '  ')}}\n`;
 }
 
 export function format(file: RuleFile): string {
-  return file.rules.map(formatRule).join('\n');
+  const body = file.rules.map(formatRule).join('\n');
+  const tail = file.trailingComments ? `${body ? '\n' : ''}${comments(file.trailingComments, '')}` : '';
+  return body + tail;
 }

@@ -57,7 +57,8 @@ export const reservedWords: readonly string[] = [
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
+// Comments are kept aside (not parsed) so the formatter can put them back.
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
 
 // Duration must be tried before Number: `5m` is a duration, not `5` then `m`.
 export const Duration = createToken({ name: 'Duration', pattern: /\d+(?:ms|s|m|h|d|w)(?:\d+(?:ms|s|m|h|d|w))*(?![a-zA-Z0-9_])/ });

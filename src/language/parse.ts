@@ -5,6 +5,7 @@ import type { RuleDecl, RuleFile } from './ast.js';
 import { grammar } from './grammar.js';
 import { ruleLexer } from './lexer.js';
 import { closest } from './suggest.js';
+import { attachComments } from './comments.js';
 import { AstBuilder } from './to-ast.js';
 
 export interface ParseResult {
@@ -91,7 +92,8 @@ function parseUnsafe(text: string): ParseResult {
   }
   diagnostics.push(...builder.diagnostics);
   if (diagnostics.length > 0) return { diagnostics: diagnostics.sort((a, b) => a.line - b.line || a.column - b.column) };
-  return { value: { rules }, diagnostics: [] };
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  return { value: comments.length > 0 ? attachComments(text, rules, comments) : { rules }, diagnostics: [] };
 }
 
 /** Splits the tokens before each `rule` keyword outside brackets. */

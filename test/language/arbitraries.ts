@@ -89,13 +89,13 @@ export const rule: fc.Arbitrary<RuleDecl> = fc.record(
   { requiredKeys: ['name', 'nameSpan', 'span', 'labels', 'annotations', 'notify', 'clauses'] },
 );
 
-/** The tree without positions and without the record of how clauses were ordered in the text. */
+/** The tree without positions, comments, and the record of how clauses were ordered in the text. */
 export function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'span' || k === 'nameSpan' || k === 'valueSpan' || k === 'clauses') continue;
+      if (k === 'span' || k === 'nameSpan' || k === 'valueSpan' || k === 'clauses' || k === 'comments' || k === 'trailingComments') continue;
       out[k] = strip(v);
     }
     return out;

@@ -186,3 +186,11 @@ describe('compile: events, sequences and metadata', () => {
     expect(r.ir.inputs).toHaveLength(1);
   });
 });
+
+describe('compile: source', () => {
+  it('stores the canonical rule without its comments, so editing a comment changes nothing', () => {
+    const a = compileSource('# header\nrule r {\n  # why\n  when x > 1 # note\n}').rules[0]!;
+    const b = compileSource('rule r { when x > 1 }').rules[0]!;
+    expect(a.source).toBe(b.source);
+  });
+});

@@ -29,14 +29,36 @@ describe('format', () => {
     );
   });
 
-  it('gives the same text whatever the whitespace and comments between tokens', () => {
-    const separator = fc.constantFrom(' ', '\n', '\t ', ' # a comment\n', '\r\n  ');
+  it('gives the same text whatever the whitespace between tokens', () => {
+    const separator = fc.constantFrom(' ', '\n', '\t ', '\r\n  ');
     fc.assert(
       fc.property(file, fc.array(separator, { minLength: 1, maxLength: 5 }), (tree, seps) => {
         const canonical = format(tree);
         const tokens = ruleLexer.tokenize(canonical).tokens;
         const messy = tokens.map((t, i) => t.image + seps[i % seps.length]).join('');
         expect(format(parse(messy).value!)).toBe(canonical);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps comments: before a rule, before the clause they precede or trail, before the closing brace, at the end', () => {
+    const text = ['# header', 'rule a { # on the rule line', '  # why', '  for 5m', '  when x > 1 # why 1', '  labels {', '    # own line inside', '    a = "b"', '  }', '  # last', '}', '# tail', ''].join('\n');
+    const out = format(parse(text).value!);
+    expect(out).toBe(
+      ['# header', '# on the rule line', 'rule a {', '  # why 1', '  when x > 1', '  # why', '  for 5m', '  labels {', '    a = "b"', '  }', '  # own line inside', '  # last', '}', '', '# tail', ''].join('\n'),
+    );
+    expect(format(parse(out).value!)).toBe(out);
+  });
+
+  it('is canonical with comments anywhere between tokens', () => {
+    fc.assert(
+      fc.property(file, fc.array(fc.constantFrom(' ', '\n', ' # c\n', '\n# own line\n'), { minLength: 1, maxLength: 4 }), (tree, seps) => {
+        const tokens = ruleLexer.tokenize(format(tree)).tokens;
+        const messy = tokens.map((t, i) => t.image + seps[i % seps.length]).join('');
+        const once = format(parse(messy).value!);
+        expect(format(parse(once).value!)).toBe(once);
+        expect(strip(parse(once).value!.rules)).toEqual(strip(tree.rules));
       }),
       { numRuns: 200 },
     );
