@@ -57,7 +57,7 @@ export interface Selector {
   readonly matchers: readonly CompiledMatcher[];
 }
 
-/** The shape of an event as the language sees it. */
+/** The shape of an event as the language sees it; core's VigilEvent satisfies it. */
 export interface EventLike {
   readonly type: string;
   readonly tags: Tags;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { VigilEvent } from '../../src/core/index.js';
 import { compileSource, type CompiledRule } from '../../src/language/index.js';
 import { scenarioRules } from './scenario-rules.js';
 import { runSteps } from './step-runner.js';
@@ -154,6 +155,8 @@ describe('compile: events, sequences and metadata', () => {
     expect(input.events.test({ type: 'log', tags: { cluster: 'c1' }, fields: { signature: 'oops' } })).toBe(true);
     expect(input.events.test({ type: 'log', tags: { cluster: 'c1', signature: 'x' }, fields: { signature: 'oops' } })).toBe(false);
     expect(input.events.test({ type: 'metric', tags: { cluster: 'c1' }, fields: { signature: 'oops' } })).toBe(false);
+    const event: VigilEvent = { type: 'log', tags: { cluster: 'c2' }, fields: { signature: 'oops', line: 3 }, ts: 1 };
+    expect(input.events.test(event)).toBe(true);
   });
 
   it('compiles "A without B within D by key" to an event-mode sequence (S9)', () => {
