@@ -31,7 +31,8 @@ export function analyzeFile(file: RuleFile, limits?: CheckLimits): FileAnalysis 
       });
     } else seen.set(rule.name, rule);
     const a = analyzeRule(rule, resolved);
-    diagnostics.push(...a.diagnostics);
+    // Found clause by clause; reported in reading order.
+    diagnostics.push(...a.diagnostics.sort((x, y) => x.line - y.line || x.column - y.column));
     irs.push(a.ir);
   }
   return { diagnostics, irs };
