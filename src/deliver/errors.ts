@@ -6,8 +6,8 @@
 import { VigilError, type ErrorCode } from '../core/index.js';
 
 /**
- * The deliver stage's own stable codes. They are not in core's `ErrorCodes`
- * yet (see docs/delivery.md); the cast below is the one place that knows.
+ * The deliver stage's stable codes, a subset of core's `ErrorCodes` (the one
+ * table of codes), named here for the stage's own use.
  */
 export const DeliveryErrorCodes = {
   /** The receiver could not be reached or answered 5xx/408: try again later. */
@@ -47,7 +47,7 @@ export class DeliveryError extends VigilError {
     message: string,
     options: DeliveryErrorOptions = {},
   ) {
-    super(code as unknown as ErrorCode, `receiver ${receiver}: ${message}`, {
+    super(code satisfies ErrorCode, `receiver ${receiver}: ${message}`, {
       retriable: code === DeliveryErrorCodes.TEMPORARY || code === DeliveryErrorCodes.RATE_LIMITED,
       cause: options.cause,
     });
