@@ -12,7 +12,7 @@ import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
-import { Store, type StoredRule } from './store/index.js';
+import { Store, type StoredRule, type TableWrite } from './store/index.js';
 import { instruments } from './telemetry/index.js';
 
 export interface EngineOptions {
@@ -42,12 +42,23 @@ export interface AppliedRule {
 
 export type EventListener = (events: readonly AlertEvent[]) => void;
 
+/**
+ * How later stages (delivery) join a batch's commit without the engine
+ * depending on them: `plan` returns table writes committed in the batch's own
+ * transaction; `committed` runs once they are durable.
+ */
+export interface CommitHook {
+  plan(events: readonly AlertEvent[]): readonly TableWrite[];
+  committed(): void;
+}
+
 const STATE_KEY = 'evaluator';
 
 export class Engine {
   private readonly evaluator: Evaluator;
   private readonly listeners = new Set<EventListener>();
   private queue: Promise<unknown> = Promise.resolve();
+  private hook: CommitHook | undefined;
   private closed = false;
 
   private constructor(
@@ -193,6 +204,11 @@ export class Engine {
     return this.evaluator.passivatedCount();
   }
 
+  /** Joins a later stage to every batch commit (see CommitHook). */
+  setCommitHook(hook: CommitHook): void {
+    this.hook = hook;
+  }
+
   /** Called with each batch's events after they are durable. */
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
@@ -226,6 +242,7 @@ export class Engine {
         ]),
         ...(nextOffset !== undefined ? { offsets: new Map([[source, nextOffset]]) } : {}),
         deadLetters,
+        ...(this.hook && fx.events.length > 0 ? { writes: this.hook.plan(fx.events) } : {}),
       });
     } catch (e) {
       // Memory ran ahead of disk: forget it and continue from what was committed.
@@ -234,6 +251,7 @@ export class Engine {
     }
     instruments.commitDuration.record(performance.now() - started);
     this.evaluator.passivate();
+    if (this.hook && fx.events.length > 0) this.hook.committed();
     if (fx.events.length > 0) for (const l of this.listeners) notify(l, fx.events);
   }
 

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { startGrpcServer } from '../api/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { RuleError, systemClock } from '../core/index.js';
+import { createDelivery, parseDeliveryConfig, type Delivery } from '../deliver/index.js';
 import { Engine } from '../engine.js';
 import { startTelemetry, type Logger } from '../telemetry/index.js';
 
 export interface RunningServer {
   readonly engine: Engine;
+  readonly delivery: Delivery;
   /** The gRPC address actually bound. */
   readonly address: string;
   readonly metricsUrl?: string;
@@ -55,22 +57,30 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     maxRules: config.limits.maxRules,
     maxResidentActors: config.actors.maxResident,
   });
+  let delivery: Delivery | undefined;
   try {
+    delivery = createDelivery({ store: engine.store, config: parseDeliveryConfig(config.delivery, process.env), clock: systemClock, log });
+    const d = delivery;
+    engine.setCommitHook({ plan: (events) => d.plan(events), committed: () => d.wake() });
+    d.start();
     await applyRuleDir(engine, config.rules.dir, log);
     const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
     const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir });
     log('info', 'vigil serving', { grpc: grpc.address, metrics: telemetry.metricsUrl ?? 'off', dataDir: config.dataDir });
     return {
       engine,
+      delivery: d,
       address: grpc.address,
       ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
       close: async () => {
         await grpc.close();
+        await d.stop();
         await engine.close();
         await telemetry.shutdown();
       },
     };
   } catch (e) {
+    await delivery?.stop();
     await engine.close();
     throw e;
   }

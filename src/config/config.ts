@@ -35,6 +35,8 @@ export interface VigilConfig {
     /** Most alert instances held in memory; the rest are passivated to LMDB and loaded on their next message. @default 1000000 */
     maxResident: number;
   };
+  /** Notification routes and receivers, as written; validated by the deliver stage (docs/delivery.md). */
+  delivery?: unknown;
 }
 
 export const defaultConfig: VigilConfig = {
@@ -107,7 +109,10 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
     }
     if (doc !== null && doc !== undefined) {
       if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: must be a mapping of settings`);
-      merge(config, doc as Json, path);
+      // The delivery section has its own schema, checked by the deliver stage.
+      const { delivery, ...rest } = doc as Json;
+      merge(config, rest, path);
+      if (delivery !== undefined) config.delivery = delivery;
     }
   } else if (file) throw new ConfigError(`config file ${file} does not exist`);
   for (const [name, key] of Object.entries(envKeys)) {
