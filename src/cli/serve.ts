@@ -6,6 +6,8 @@ import type { VigilConfig } from '../config/index.js';
 import { RuleError, systemClock } from '../core/index.js';
 import { createDelivery, parseDeliveryConfig, type Delivery } from '../deliver/index.js';
 import { Engine } from '../engine.js';
+import type { Source } from '../ingest/index.js';
+import { createKafkaSource, kafkaConfigFromEnv } from '../ingest/kafka/index.js';
 import { startTelemetry, type Logger } from '../telemetry/index.js';
 
 export interface RunningServer {
@@ -66,6 +68,11 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     await applyRuleDir(engine, config.rules.dir, log);
     const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
     const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir });
+    const kafka = await startKafka(engine, config, log);
+    // Source health is read on the wall clock at the edge, for gRPC health checking.
+    const healthTimer = kafka
+      ? setInterval(() => grpc.health.setStatus('vigil.kafka', kafka.health().healthy ? 'SERVING' : 'NOT_SERVING'), 5000).unref()
+      : undefined;
     log('info', 'vigil serving', { grpc: grpc.address, metrics: telemetry.metricsUrl ?? 'off', dataDir: config.dataDir });
     return {
       engine,
@@ -73,6 +80,8 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
       address: grpc.address,
       ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
       close: async () => {
+        if (healthTimer) clearInterval(healthTimer);
+        await kafka?.stop();
         await grpc.close();
         await d.stop();
         await engine.close();
@@ -84,4 +93,18 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     await engine.close();
     throw e;
   }
+}
+
+/** Starts the Kafka source when KAFKA_BROKERS is set (docs/kafka.md); embedded mode has none. */
+async function startKafka(engine: Engine, config: VigilConfig, log: Logger): Promise<Source | undefined> {
+  const kafkaConfig = kafkaConfigFromEnv(process.env);
+  if (!kafkaConfig) return undefined;
+  const source = createKafkaSource(kafkaConfig, { log, maxBatchPoints: config.ingest.maxBatchPoints });
+  // Resolves even while the broker is down: the source reconnects with backoff and reports itself unhealthy.
+  await source.start(
+    (batch) => engine.ingestBatch(batch),
+    (name) => engine.storedOffset(name),
+  );
+  log('info', 'kafka source started', { source: source.name });
+  return source;
 }
