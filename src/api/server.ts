@@ -2,9 +2,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import type { Delivery } from '../deliver/index.js';
 import type { Engine } from '../engine.js';
 import { adminService } from './admin-service.js';
 import { alertService } from './alert-service.js';
+import { deliveryAdmin } from './delivery-admin.js';
 import type { Logger } from './handlers.js';
 import { ingestService } from './ingest-service.js';
 import { packageDefinition, vigilV1 } from './proto.js';
@@ -15,6 +17,8 @@ export interface GrpcServerOptions {
   listen: string;
   /** Shown by GetServerInfo. */
   dataDir?: string;
+  /** The delivery stage, for the deliveries views of AdminService. */
+  delivery?: Delivery;
   /** Largest request accepted, in bytes. @default 16 MiB */
   maxReceiveMessageBytes?: number;
 }
@@ -31,7 +35,7 @@ export async function startGrpcServer(engine: Engine, log: Logger, options: Grpc
   server.addService(vigilV1.RuleService.service, ruleService(engine, log));
   server.addService(vigilV1.AlertService.service, alertService(engine, log));
   server.addService(vigilV1.IngestService.service, ingestService(engine, log));
-  server.addService(vigilV1.AdminService.service, adminService(engine, log, options.dataDir ?? ''));
+  server.addService(vigilV1.AdminService.service, { ...adminService(engine, log, options.dataDir ?? ''), ...deliveryAdmin(engine, options.delivery, log) });
   const health = new HealthImplementation({ '': 'SERVING', 'vigil.v1.IngestService': 'SERVING' });
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerActors } from './actors-commands.js';
 import { registerAlerts } from './alerts-commands.js';
+import { registerDeliveries } from './deliveries-commands.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules-commands.js';
 import { registerServe } from './serve-command.js';
@@ -22,6 +23,8 @@ Examples:
   vigil alerts watch --after 42        resume the alert stream after sequence 42
   vigil actors ls --state firing
   vigil actors inspect 'alert/high_cpu/cluster=c1,node=n2'
+  vigil deliveries ls --archived       notifications given up, with the reason
+  vigil deadletter ls --source kafka:  inputs that could not be used
   vigil demo                           server + simulator, prints alerts as they fire`,
   );
 
@@ -29,6 +32,7 @@ registerServe(program);
 registerRules(program);
 registerAlerts(program);
 registerActors(program);
+registerDeliveries(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

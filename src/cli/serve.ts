@@ -67,7 +67,7 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     d.start();
     await applyRuleDir(engine, config.rules.dir, log);
     const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
-    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir });
+    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir, delivery: d });
     const kafka = await startKafka(engine, config, log);
     // Source health is read on the wall clock at the edge, for gRPC health checking.
     const healthTimer = kafka

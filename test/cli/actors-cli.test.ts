@@ -39,6 +39,12 @@ describe('vigil actors', () => {
     expect(missing.stderr).toContain('(ACTOR_NOT_FOUND)');
   });
 
+  it('lists dead letters newest first', async () => {
+    await s.engine.ingestBatch({ source: 'kafka:points/2', points: [{ name: 'cpu', value: 'high' }], pointOffsets: [77], deadLetterRejected: true });
+    const r = await runCli(['--server', s.grpc.address, '--json', 'deadletter', 'ls', '--source', 'kafka:']);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ source: 'kafka:points/2', offset: 77, code: 'POINT_INVALID', reason: 'point value: must be a finite number, got high' }]);
+  });
+
   it('says how to reach the server when none is running', async () => {
     const r = await runCli(['--server', '127.0.0.1:1', 'rules', 'ls']);
     expect(r.code).toBe(1);

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/telemetry/index.js';
 import { point, T0 } from '../support/grpc-client.js';
 import { tempDir } from '../support/temp-dir.js';
+import { runCli } from '../support/vigil-process.js';
 
 interface Received {
   key: string | undefined;
@@ -64,6 +65,12 @@ describe('notifications from the engine', () => {
     await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000 });
     await call(clients.ingest, 'ingestBatch', { batchId: 2, points: [point('temp', { room: 'r1' }, 20, T0 + 1000)] });
     await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 10_000 });
+    await vi.waitFor(async () => {
+      const stats = await call<{ receivers: Array<{ receiver: string; sent: number }> }>(clients.admin, 'getDeliveryStats', {});
+      expect(stats.receivers).toMatchObject([{ receiver: 'hook', sent: 2 }]);
+    });
+    const cli = await runCli(['--server', server.address, '--json', 'deliveries', 'ls', '--archived']);
+    expect(JSON.parse(cli.stdout)).toEqual([]);
     clients.close();
     expect(received.map((r) => r.body.alerts.map((a) => `${a.status} ${a.labels.room}`))).toEqual([['firing r1'], ['resolved r1']]);
     expect(received.every((r) => typeof r.key === 'string' && r.key.length > 0)).toBe(true);
