@@ -11,7 +11,7 @@
 import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic } from './core/index.js';
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
-import { compileSource, type CompiledRule } from './language/index.js';
+import { compileSource } from './language/index.js';
 import { Store, type StoredRule, type TableWrite } from './store/index.js';
 import { instruments } from './telemetry/index.js';
 
@@ -148,7 +148,7 @@ export class Engine {
       if (count > maxRules) throw new LimitError('rules on this server', maxRules, count);
       if (changes.size > 0) {
         await this.store.commit({ actors: new Map(), events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), rules: changes });
-        for (const rule of compiled.rules) if (changes.has(rule.name)) this.evaluator.setRule(rule as CompiledRule);
+        for (const rule of compiled.rules) if (changes.has(rule.name)) this.evaluator.setRule(rule);
       }
       return applied;
     });

@@ -8,6 +8,18 @@ import type { KafkaSaslOptions, KafkaSourceConfig, KafkaTlsOptions, ProtobufMess
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Variables holding a number, and the option each sets. */
+const numericVars = {
+  KAFKA_SESSION_TIMEOUT_MS: 'sessionTimeoutMs',
+  KAFKA_HEARTBEAT_INTERVAL_MS: 'heartbeatIntervalMs',
+  KAFKA_MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  KAFKA_MAX_POINTS_PER_MESSAGE: 'maxPointsPerMessage',
+  KAFKA_MAX_POINTS_PER_BATCH: 'maxPointsPerBatch',
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: 'partitionsConsumedConcurrently',
+  KAFKA_MAX_IN_FLIGHT_POINTS: 'maxInFlightPoints',
+  KAFKA_MAX_IN_FLIGHT_BATCHES: 'maxInFlightBatches',
+} as const satisfies Record<string, keyof KafkaSourceConfig>;
+
 /** Every variable read, with what it sets; docs/kafka.md shows the same table. */
 export const kafkaEnvVars = {
   KAFKA_BROKERS: 'brokers, comma-separated host:port',
@@ -28,26 +40,9 @@ export const kafkaEnvVars = {
   KAFKA_SASL_USERNAME: 'sasl.username',
   KAFKA_SASL_PASSWORD: 'sasl.password',
   KAFKA_DEAD_LETTER_TOPIC: 'deadLetterTopic',
-  KAFKA_SESSION_TIMEOUT_MS: 'sessionTimeoutMs',
-  KAFKA_HEARTBEAT_INTERVAL_MS: 'heartbeatIntervalMs',
-  KAFKA_MAX_MESSAGE_BYTES: 'maxMessageBytes',
-  KAFKA_MAX_POINTS_PER_MESSAGE: 'maxPointsPerMessage',
-  KAFKA_MAX_POINTS_PER_BATCH: 'maxPointsPerBatch',
-  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: 'partitionsConsumedConcurrently',
-  KAFKA_MAX_IN_FLIGHT_POINTS: 'maxInFlightPoints',
-  KAFKA_MAX_IN_FLIGHT_BATCHES: 'maxInFlightBatches',
+  ...numericVars,
 } as const;
 
-const numericVars = {
-  KAFKA_SESSION_TIMEOUT_MS: 'sessionTimeoutMs',
-  KAFKA_HEARTBEAT_INTERVAL_MS: 'heartbeatIntervalMs',
-  KAFKA_MAX_MESSAGE_BYTES: 'maxMessageBytes',
-  KAFKA_MAX_POINTS_PER_MESSAGE: 'maxPointsPerMessage',
-  KAFKA_MAX_POINTS_PER_BATCH: 'maxPointsPerBatch',
-  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: 'partitionsConsumedConcurrently',
-  KAFKA_MAX_IN_FLIGHT_POINTS: 'maxInFlightPoints',
-  KAFKA_MAX_IN_FLIGHT_BATCHES: 'maxInFlightBatches',
-} as const satisfies Partial<Record<keyof typeof kafkaEnvVars, keyof KafkaSourceConfig>>;
 
 function list(v: string): string[] {
   return v
