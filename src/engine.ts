@@ -116,8 +116,12 @@ export class Engine {
     });
   }
 
-  /** Creates or updates every rule in `text`; all-or-nothing. */
-  applyRules(text: string, options: { createOnly?: boolean } = {}): Promise<AppliedRule[]> {
+  /**
+   * Creates or updates every rule in `text`; all-or-nothing. `expectedVersions`
+   * gives optimistic concurrency: a rule whose stored version (0 when absent)
+   * differs from the expected one fails the whole call with RULE_VERSION_CONFLICT.
+   */
+  applyRules(text: string, options: { createOnly?: boolean; expectedVersions?: ReadonlyMap<string, number> } = {}): Promise<AppliedRule[]> {
     return this.serial(async () => {
       const compiled = compileSource(text);
       if (compiled.diagnostics.length > 0) throw new RuleError(compiled.diagnostics);
@@ -134,6 +138,10 @@ export class Engine {
       for (const rule of compiled.rules) {
         const existing = this.store.rules.get(rule.name);
         if (existing && options.createOnly) throw new VigilError(ErrorCodes.RULE_EXISTS, `rule "${rule.name}" already exists`);
+        const expected = options.expectedVersions?.get(rule.name);
+        if (expected !== undefined && expected !== (existing?.version ?? 0)) {
+          throw new VigilError(ErrorCodes.RULE_VERSION_CONFLICT, `rule "${rule.name}" is at version ${existing?.version ?? 0}, not ${expected}`);
+        }
         if (!existing) added++;
         if (existing?.source === rule.source) {
           applied.push({ name: rule.name, version: existing.version, change: 'unchanged' });
