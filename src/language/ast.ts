@@ -71,7 +71,10 @@ export interface Pair {
 /** A clause keyword as written, kept for duplicate detection and error positions. */
 export interface ClauseRef {
   readonly keyword: string;
+  /** The keyword. */
   readonly span: Span;
+  /** The whole clause, keyword to last token: tells which clause a comment was written inside. */
+  readonly extent: Span;
 }
 
 export interface DurationClause {
@@ -100,6 +103,16 @@ export interface FlappingClause {
   readonly span: Span;
 }
 
+/**
+ * `expect 12 sources by (agent)`: a step of a group is complete once points
+ * from that many distinct values of the `by` labels arrived for it.
+ */
+export interface ExpectClause {
+  readonly sources: number;
+  readonly by: readonly string[];
+  readonly span: Span;
+}
+
 export interface NameRef {
   readonly name: string;
   readonly span: Span;
@@ -123,6 +136,7 @@ export interface RuleDecl {
   readonly when?: Expr;
   readonly by?: Grouping;
   readonly step?: DurationClause;
+  readonly expect?: ExpectClause;
   readonly hold?: Hold;
   readonly keepFiring?: DurationClause;
   readonly clear?: Expr;

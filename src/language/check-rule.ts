@@ -4,13 +4,13 @@
  * and metadata in check-meta.ts. Reports every problem it finds.
  */
 import { ErrorCodes, type Diagnostic } from '../core/index.js';
-import { comparisonOps, type Expr, type RuleDecl, type Span } from './ast.js';
+import { comparisonOps, type ExpectClause, type Expr, type RuleDecl, type Span } from './ast.js';
 import { describeGrouping, durationSteps, lowerExpr, sameGrouping, type ExprScope, type Typed } from './check-expr.js';
-import { lowerMeta } from './check-meta.js';
+import { labelKnown, lowerMeta } from './check-meta.js';
 import { compileValue } from './compile-value.js';
 import { formatDuration } from './duration.js';
 import { formatExpr } from './format-expr.js';
-import { RULE_IR_VERSION, type ConditionIR, type GroupingIR, type RuleIR, type TemporalIR, type ValueNode } from './ir.js';
+import { RULE_IR_VERSION, type ConditionIR, type ExpectIR, type GroupingIR, type RuleIR, type TemporalIR, type ValueNode } from './ir.js';
 import { DEFAULT_STEP_MS, type ResolvedLimits } from './limits.js';
 import { compileEventMatch, compileMatcher } from './matchers.js';
 import { checkMatchers } from './check-expr.js';
@@ -120,6 +120,7 @@ export function analyzeRule(rule: RuleDecl, limits: ResolvedLimits): Analysis {
     else if (rule.noData.ms <= 0 || rule.noData.ms > limits.maxDurationMs) err(rule.noData.span, `'no data for' must be longer than 0s and at most ${formatDuration(limits.maxDurationMs)}`);
     noData = { afterMs: rule.noData.ms, action: rule.noData.action ?? 'fire' };
   }
+  const expect = rule.expect ? lowerExpect(scope, rule.expect, mode, group) : undefined;
   const meta = lowerMeta(scope, rule, group);
   if (diagnostics.length > 0 || !condition || !group) return { diagnostics };
   const slots = scope.slots.map((s, index) => ({ index, node: s.node, depth: s.depth, evaluate: compileValue(s.node) }));
@@ -134,6 +135,7 @@ export function analyzeRule(rule: RuleDecl, limits: ResolvedLimits): Analysis {
     condition,
     temporal,
     ...(noData ? { noData } : {}),
+    ...(expect ? { expect } : {}),
     meta,
   };
   return { diagnostics, ir };
@@ -198,4 +200,28 @@ function lowerTemporal(scope: ExprScope, rule: RuleDecl, mode: RuleIR['mode'], g
     t.flapping = { changes: f.changes, withinMs: f.withinMs };
   }
   return t;
+}
+
+/** `expect N sources by (labels)`: only for steps, and the labels must name sources within a group, not the group. */
+function lowerExpect(scope: ExprScope, e: ExpectClause, mode: RuleIR['mode'], group: GroupingIR | undefined): ExpectIR {
+  const { limits, err } = scope;
+  if (mode === 'event') err(e.span, "'expect' does not apply to an event sequence");
+  else if (mode === 'point') err(e.span, "'expect' completes a step early, but this rule is evaluated per point: add a step, e.g. 'step 1m'");
+  if (!Number.isInteger(e.sources) || e.sources < 1) err(e.span, "'expect N sources' needs a whole number of at least 1, e.g. 'expect 12 sources by (agent)'");
+  else if (e.sources > limits.maxExpectedSources) err(e.span, `'expect ${e.sources} sources' is above the limit of ${limits.maxExpectedSources} sources`);
+  if (e.by.length === 0) err(e.span, "'expect' needs the labels that name a source, e.g. by (agent)");
+  const seen = new Set<string>();
+  for (const l of e.by) {
+    if (seen.has(l)) err(e.span, `label "${l}" is listed twice in 'expect'`);
+    seen.add(l);
+  }
+  if (group && mode === 'step') {
+    if (group.mode === 'series') err(e.span, "'expect' counts the sources within a group, but this rule keeps every series apart: group the condition, e.g. avg(x) by (test)");
+    else {
+      for (const l of seen) {
+        if (labelKnown(group, new Set(), l)) err(e.span, `'expect' counts the sources within a group, so "${l}" must not be a group label (the alert is grouped ${describeGrouping(group)})`);
+      }
+    }
+  }
+  return { sources: e.sources, by: e.by };
 }

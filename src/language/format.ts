@@ -36,6 +36,7 @@ export function formatRule(r: RuleDecl): string {
   }
   if (r.by) clause('by', `  ${formatGrouping(r.by)}\n`);
   if (r.step) clause('step', `  step ${formatDuration(r.step.ms)}\n`);
+  if (r.expect) clause('expect', `  expect ${r.expect.sources} ${r.expect.sources === 1 ? 'source' : 'sources'} by (${r.expect.by.join(', ')})\n`);
   if (r.hold) clause('for', `  for ${hold(r.hold)}\n`);
   if (r.keepFiring) clause('keep firing', `  keep firing for ${formatDuration(r.keepFiring.ms)}\n`);
   if (r.clear) clause('clear', `  clear when ${formatExpr(r.clear)}\n`);

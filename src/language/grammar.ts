@@ -40,6 +40,7 @@ export class RuleGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.whenClause) },
       { ALT: () => this.SUBRULE(this.byClause) },
       { ALT: () => this.SUBRULE(this.stepClause) },
+      { ALT: () => this.SUBRULE(this.expectClause) },
       { ALT: () => this.SUBRULE(this.forClause) },
       { ALT: () => this.SUBRULE(this.keepClause) },
       { ALT: () => this.SUBRULE(this.clearClause) },
@@ -77,6 +78,15 @@ export class RuleGrammar extends CstParser {
   stepClause = this.RULE('stepClause', () => {
     this.CONSUME(T.Step);
     this.CONSUME(T.Duration);
+  });
+
+  /** `expect 12 sources by (agent)`: when a step of a group is complete before the watermark closes it. */
+  expectClause = this.RULE('expectClause', () => {
+    this.CONSUME(T.Expect);
+    this.CONSUME(T.NumberLit);
+    this.CONSUME(T.Name); // source | sources
+    this.CONSUME(T.By);
+    this.SUBRULE(this.nameList);
   });
 
   forClause = this.RULE('forClause', () => {

@@ -11,7 +11,7 @@ import { assemble, type CompiledRule } from './compile.js';
 import type { CheckLimits } from './limits.js';
 import { parse } from './parse.js';
 
-export type { RuleDecl, RuleFile, Expr, EventSelector, BinaryOp, Pair, Span, Matcher, MatchOp, Grouping, Hold, NoDataAction } from './ast.js';
+export type { RuleDecl, RuleFile, Expr, EventSelector, BinaryOp, Pair, Span, Matcher, MatchOp, Grouping, Hold, NoDataAction, ExpectClause } from './ast.js';
 export type { CompiledRule } from './compile.js';
 export type * from './ir.js';
 export { RULE_IR_VERSION } from './ir.js';

@@ -192,6 +192,14 @@ export interface NoDataIR {
   readonly action: NoDataAction;
 }
 
+/** `expect 12 sources by (agent)`; see `RuleIR.expect`. */
+export interface ExpectIR {
+  /** Distinct sources that complete a step: a whole number, 1 <= sources <= the `maxExpectedSources` limit. */
+  readonly sources: number;
+  /** The tags whose values name a source; none of them is a group label. */
+  readonly by: readonly string[];
+}
+
 export interface TemplatePart {
   readonly text?: string;
   /** `{{ $labels.NAME }}` */
@@ -245,5 +253,15 @@ export interface RuleIR {
   readonly condition: ConditionIR;
   readonly temporal: TemporalIR;
   readonly noData?: NoDataIR;
+  /**
+   * When a step of a group is complete (step mode only). A step closes when
+   * the watermark (the allowed lateness) passes its end or, with `expect`,
+   * as soon as points from `sources` distinct values of the `by` labels
+   * (read from the points' tags, a missing tag as "") arrived for that step
+   * and group, whichever is first. The `by` labels are never group labels:
+   * they name the sources within one group. Points that arrive for a step
+   * already closed are late, as without `expect`.
+   */
+  readonly expect?: ExpectIR;
   readonly meta: MetaIR;
 }

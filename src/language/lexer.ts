@@ -2,7 +2,7 @@
  * Tokens of the rule language. Keywords also count as names, so a tag may be
  * called `for` or `step`; only a bare metric name or function name must avoid them.
  * Words that only ever follow a keyword (`data`, `firing`, `of`, `steps`,
- * `within`, `changes`) are not reserved at all: the grammar reads them as names
+ * `within`, `changes`, `sources`) are not reserved at all: the grammar reads them as names
  * and the AST builder checks the spelling.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
@@ -39,6 +39,7 @@ export const And = keyword('and');
 export const Or = keyword('or');
 export const Not = keyword('not');
 export const Step = keyword('step');
+export const Expect = keyword('expect');
 export const Keep = keyword('keep');
 export const Clear = keyword('clear');
 export const No = keyword('no');
@@ -53,7 +54,7 @@ export const Offset = keyword('offset');
 /** Every reserved word, for the reference and for error hints. */
 export const reservedWords: readonly string[] = [
   'rule', 'when', 'by', 'without', 'for', 'severity', 'labels', 'annotations', 'and', 'or', 'not',
-  'step', 'keep', 'clear', 'no', 'flapping', 'notify', 'signature', 'scope', 'inhibit', 'event', 'offset',
+  'step', 'expect', 'keep', 'clear', 'no', 'flapping', 'notify', 'signature', 'scope', 'inhibit', 'event', 'offset',
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
@@ -95,7 +96,7 @@ export const allTokens: TokenType[] = [
   Plus, Minus, Star, Slash, LParen, RParen, LCurly, RCurly, Comma,
   // Longest keyword first where one is a prefix of another: `notify` before `not` before `no`.
   Rule, When, By, Without, For, Severity, Labels, Annotations, And, Or, Notify, Not, No,
-  Step, Keep, Clear, Flapping, Signature, Scope, Inhibit, Event, Offset,
+  Step, Expect, Keep, Clear, Flapping, Signature, Scope, Inhibit, Event, Offset,
   Identifier, Name, Comparison, AddOp, MulOp, MatcherOp, GroupMode,
 ];
 

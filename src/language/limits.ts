@@ -14,6 +14,11 @@ export interface CheckLimits {
   maxHistorySteps?: number;
   /** Longest duration accepted anywhere in a rule. @default 2678400000 (31 days) */
   maxDurationMs?: number;
+  /**
+   * Largest N in `expect N sources`: the evaluator remembers which sources
+   * reported, per open step and group, until N did. @default 10000
+   */
+  maxExpectedSources?: number;
 }
 
 export type ResolvedLimits = Required<CheckLimits>;
@@ -25,6 +30,7 @@ export function resolveLimits(l: CheckLimits = {}): ResolvedLimits {
     maxSelectorsPerRule: l.maxSelectorsPerRule ?? 32,
     maxHistorySteps: l.maxHistorySteps ?? 10_080,
     maxDurationMs: l.maxDurationMs ?? 31 * 86_400_000,
+    maxExpectedSources: l.maxExpectedSources ?? 10_000,
   };
 }
 

@@ -146,7 +146,7 @@ function tooDeep(tokens: readonly IToken[]): { token: IToken; message: string } 
   return undefined;
 }
 
-const clauseWords = ['when', 'by', 'step', 'for', 'keep', 'clear', 'no', 'flapping', 'severity', 'labels', 'annotations', 'notify', 'signature', 'scope', 'inhibit'];
+const clauseWords = ['when', 'by', 'step', 'expect', 'for', 'keep', 'clear', 'no', 'flapping', 'severity', 'labels', 'annotations', 'notify', 'signature', 'scope', 'inhibit'];
 
 function unknownClause(t: IToken): string {
   if (t.tokenType.name === 'Rule') return "expected '}' to close the rule before the next 'rule'";
@@ -162,7 +162,7 @@ function expectedFromMessage(message: string): string | undefined {
 
 const ruleNames: Record<string, string> = {
   clause:
-    "a clause (when, by, step, for, keep firing, clear when, no data, flapping, severity, labels, annotations, notify, signature, scope, inhibit) or '}'",
+    "a clause (when, by, step, expect, for, keep firing, clear when, no data, flapping, severity, labels, annotations, notify, signature, scope, inhibit) or '}'",
   primary: 'an expression',
   argument: 'an expression or an event selector',
   matcher: 'a tag matcher such as cluster="a"',

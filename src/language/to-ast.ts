@@ -10,7 +10,7 @@ import { durationMs, expr, matchers, names, nameOrString, sequence, softWord, ty
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const clauseKeywords = ['When', 'By', 'Step', 'For', 'Keep', 'Clear', 'No', 'Flapping', 'Severity', 'Labels', 'Annotations', 'Notify', 'Signature', 'Scope', 'Inhibit'];
+const clauseKeywords = ['When', 'By', 'Step', 'Expect', 'For', 'Keep', 'Clear', 'No', 'Flapping', 'Severity', 'Labels', 'Annotations', 'Notify', 'Signature', 'Scope', 'Inhibit'];
 
 export class AstBuilder implements BuildContext {
   readonly diagnostics: Diagnostic[] = [];
@@ -40,7 +40,7 @@ export class AstBuilder implements BuildContext {
       const [kindKey] = Object.keys(clause.children);
       const inner = node(clause.children, kindKey!);
       const kw = tokens(inner.children, ...clauseKeywords)[0]!;
-      clauses.push({ keyword: kw.tokenType.name === 'No' ? 'no data' : kw.tokenType.name === 'Keep' ? 'keep firing' : kw.image, span: tokenSpan(kw) });
+      clauses.push({ keyword: kw.tokenType.name === 'No' ? 'no data' : kw.tokenType.name === 'Keep' ? 'keep firing' : kw.image, span: tokenSpan(kw), extent: nodeSpan(inner) });
       this.clause(rule, inner);
     }
     rule.clauses = clauses;
@@ -62,6 +62,13 @@ export class AstBuilder implements BuildContext {
       case 'stepClause':
         rule.step = { ms: duration(), span };
         break;
+      case 'expectClause': {
+        const word = token(ic, 'Name');
+        // Either number agrees: `expect 1 source`, `expect 12 sources`; the formatter picks the one that reads right.
+        if (word && word.image !== 'sources' && word.image !== 'source') this.error(tokenSpan(word), `expected 'sources' but found '${word.image}'`);
+        rule.expect = { sources: Number(token(ic, 'NumberLit')!.image), by: names(node(ic, 'nameList')), span };
+        break;
+      }
       case 'forClause':
         rule.hold = this.hold(inner);
         break;

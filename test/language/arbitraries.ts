@@ -69,6 +69,7 @@ export const rule: fc.Arbitrary<RuleDecl> = fc.record(
     when: fc.oneof({ weight: 4, arbitrary: expr }, { weight: 1, arbitrary: sequence }),
     by: fc.record({ mode: fc.constant('by' as const), labels: fc.array(labelName, { maxLength: 3 }), span: fc.constant(span) }),
     step: dur,
+    expect: fc.record({ sources: nonNegative, by: fc.array(labelName, { maxLength: 3 }), span: fc.constant(span) }),
     hold: fc.oneof(
       fc.record({ kind: fc.constant('duration' as const), ms: durationMs, span: fc.constant(span) }),
       fc.record({ kind: fc.constant('count' as const), n: nonNegative, m: nonNegative, span: fc.constant(span) }),

@@ -122,6 +122,28 @@ describe('check', () => {
     expect(one('rule r { when x > 1 flapping 1 changes within 1h }').message).toContain('at least 2');
   });
 
+  it('rejects expect outside step mode, at the clause', () => {
+    expect(one('rule r {\n  when x > 1\n  expect 3 sources by (agent)\n}')).toMatchObject({ line: 3, column: 3, message: expect.stringContaining("add a step, e.g. 'step 1m'") });
+    expect(one('rule r { when event a without event b within 1h by (id) expect 3 sources by (agent) }').message).toBe("'expect' does not apply to an event sequence");
+    expect(compileSource('rule r { when x > 1 by (test) step 1m expect 3 sources by (agent) }').diagnostics).toEqual([]);
+  });
+
+  it('rejects an expected source count that is not a whole number from 1 to the limit', () => {
+    for (const n of ['0', '2.5']) expect(one(`rule r { when avg(x) by (t) > 1 expect ${n} sources by (agent) }`).message).toContain('whole number of at least 1');
+    expect(one('rule r { when avg(x) by (t) > 1 expect 10001 sources by (agent) }').message).toBe("'expect 10001 sources' is above the limit of 10000 sources");
+    expect(one('rule r { when avg(x) by (t) > 1 expect 5 sources by (agent) }', { maxExpectedSources: 4 }).message).toContain('limit of 4 sources');
+  });
+
+  it('rejects expect labels that are group labels, missing or repeated', () => {
+    expect(one('rule r { when avg(x) by (test, agent) > 1 expect 3 sources by (agent) }').message).toBe(
+      `'expect' counts the sources within a group, so "agent" must not be a group label (the alert is grouped by (test, agent))`,
+    );
+    expect(one('rule r { when avg(x) without (node) > 1 expect 3 sources by (agent) }').message).toContain('"agent" must not be a group label (the alert is grouped without (node))');
+    expect(one('rule r { when x > 1 step 1m expect 3 sources by (agent) }').message).toContain('keeps every series apart');
+    expect(one('rule r { when avg(x) by (t) > 1 expect 3 sources by () }').message).toContain('the labels that name a source');
+    expect(one('rule r { when avg(x) by (t) > 1 expect 3 sources by (a, a) }').message).toBe(`label "a" is listed twice in 'expect'`);
+  });
+
   it('rejects labels with templates, duplicate labels and duplicate targets', () => {
     expect(one('rule r { when x > 1 labels { a = "{{ $value }}" } }').message).toContain('put templates in annotations');
     expect(one('rule r { when x > 1 labels { a = "1" } labels { a = "2" } }').message).toBe('label "a" is set twice');

@@ -190,6 +190,21 @@ describe('compile: events, sequences and metadata', () => {
   });
 });
 
+describe('compile: complete steps (S8)', () => {
+  it('records how many sources complete a step of a group, and the labels that name a source', () => {
+    const r = compileSource(scenarioRules.S8!).rules[0]!;
+    expect(r.ir).toMatchObject({ mode: 'step', stepMs: 60_000, group: { mode: 'by', labels: ['test'] }, expect: { sources: 12, by: ['agent'] } });
+  });
+
+  it('leaves expect out of the IR of a rule that does not say it', () => {
+    expect(compileOne('rule r { when avg(x) by (test) > 5 step 1m }').ir).not.toHaveProperty('expect');
+  });
+
+  it('accepts several labels naming a source, and a group grouped without them', () => {
+    expect(compileOne('rule r { when avg(x) without (agent, region) > 5 expect 1 source by (agent, region) }').ir.expect).toEqual({ sources: 1, by: ['agent', 'region'] });
+  });
+});
+
 describe('compile: source', () => {
   it('stores the canonical rule without its comments, so editing a comment changes nothing', () => {
     const a = compileSource('# header\nrule r {\n  # why\n  when x > 1 # note\n}').rules[0]!;

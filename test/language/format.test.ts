@@ -71,6 +71,12 @@ describe('format', () => {
     );
   });
 
+  it('prints expect after step, with source or sources as the count reads', () => {
+    const text = 'rule r { expect 1 sources by (agent) step 1m when avg(x) by (test) > 5 }';
+    expect(format(parse(text).value!)).toBe(['rule r {', '  when avg(x) by (test) > 5', '  step 1m', '  expect 1 source by (agent)', '}', ''].join('\n'));
+    expect(format(parse('rule r { when avg(x) by (test) > 5 expect 12 source by (agent, dc) }').value!)).toContain('  expect 12 sources by (agent, dc)\n');
+  });
+
   it('brackets a condition ending in a call without grouping when a rule-level by follows', () => {
     const text = format(parse('rule r { when 5 < (sum(x)) by (c) }').value!);
     expect(text).toContain('when (5 < sum(x))\n  by (c)');

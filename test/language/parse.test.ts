@@ -32,6 +32,7 @@ describe('parse', () => {
     expect(firstError('rule r { when x > 5 no date for 5m }')).toMatchObject({ line: 1, column: 24, message: "expected 'data' but found 'date'" });
     expect(firstError('rule r { when x > 5 for 4 in 5 steps }').message).toBe("expected 'of' but found 'in'");
     expect(firstError('rule r { when x > 5 no data for 5m later }').message).toContain('fire, resolve or hold');
+    expect(firstError('rule r { when avg(x) by (t) > 5 expect 3 agents by (agent) }').message).toBe("expected 'sources' but found 'agents'");
   });
 
   it('reports an unknown string escape at the escape', () => {
@@ -76,7 +77,7 @@ describe('parse', () => {
 describe('parse never throws', () => {
   const samples = [...Object.values(scenarioRules)].join('\n');
   const alphabet = fc.constantFrom(
-    ...'rule when by for step keep firing clear no data flapping notify signature scope inhibit event offset without within of steps sum ( ) { } , = =~ != > < and or not - + * / 5m 4 "s" x # \n'.split(' '),
+    ...'rule when by for step expect sources keep firing clear no data flapping notify signature scope inhibit event offset without within of steps sum ( ) { } , = =~ != > < and or not - + * / 5m 4 "s" x # \n'.split(' '),
   );
 
   it('on arbitrary text', () => {

@@ -98,12 +98,16 @@ rule failure_percent {
 }
 `,
   S8: `
-# S8: per-round test results from many agents; lateness and completeness are the evaluator's
-# (allowedLatenessMs and expected sources); the rule states the round as its step.
-rule round_failures {
-  when count(test_failed{test = "dns"}) by (round_target) >= 3
-  step 30s
+# S8: one test runs on 12 agents. A round (one 1m step) of a test is complete as soon as all
+# 12 agents reported it, or when the allowed lateness has passed, whichever is first.
+rule probe_loss {
+  when avg(probe_loss_percent) by (test) > 5
+  step 1m
+  expect 12 sources by (agent)
   no data for 5m hold
+  annotations {
+    summary = "{{ $value }}% probe loss on {{ $labels.test }}"
+  }
 }
 `,
   S9: `
