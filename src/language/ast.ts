@@ -155,12 +155,21 @@ export interface RuleDecl {
 }
 
 /**
- * Where comments sit: before the rule, before a clause (by clause keyword;
- * a comment inside a clause moves before the next one), or before the `}`.
+ * Where comments sit: before the rule, before a clause (by clause keyword),
+ * between the pairs of the `labels` and `annotations` blocks, or before the
+ * rule's `}`. The canonical form prints every other clause on one line, so a
+ * comment written inside one of those goes just above it.
  */
 export interface RuleComments {
   readonly before?: readonly string[];
   readonly clauses?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Inside `labels { … }`: by the index (in `RuleDecl.labels`) of the pair
+   * they stand before; `labels.length` means before the block's `}`.
+   */
+  readonly labels?: Readonly<Record<number, readonly string[]>>;
+  /** Inside `annotations { … }`, as for `labels`. */
+  readonly annotations?: Readonly<Record<number, readonly string[]>>;
   readonly end?: readonly string[];
 }
 

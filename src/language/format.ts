@@ -10,17 +10,21 @@ import { quote } from './strings.js';
 
 export { formatExpr } from './format-expr.js';
 
-function pairs(keyword: string, ps: readonly Pair[]): string {
-  if (ps.length === 0) return '';
-  return `  ${keyword} {\n${ps.map((p) => `    ${p.key} = ${quote(p.value)}\n`).join('')}  }\n`;
+function comments(lines: readonly string[] | undefined, indent: string): string {
+  return lines ? lines.map((l) => `${indent}${l}\n`).join('') : '';
+}
+
+/** A `labels`/`annotations` block, with the comments written between its pairs where they were. */
+function pairs(keyword: string, ps: readonly Pair[], inside: Readonly<Record<number, readonly string[]>> | undefined): string {
+  if (ps.length === 0 && !inside) return '';
+  const body = ps.map((p, i) => `${comments(inside?.[i], '    ')}    ${p.key} = ${quote(p.value)}\n`).join('');
+  // What stands before no pair stays before the closing brace (integer keys iterate in ascending order).
+  const atEnd = Object.entries(inside ?? {}).filter(([k]) => ps[Number(k)] === undefined);
+  return `  ${keyword} {\n${body}${atEnd.map(([, lines]) => comments(lines, '    ')).join('')}  }\n`;
 }
 
 function hold(h: Hold): string {
   return h.kind === 'duration' ? formatDuration(h.ms) : `${h.n} of ${h.m} steps`;
-}
-
-function comments(lines: readonly string[] | undefined, indent: string): string {
-  return lines ? lines.map((l) => `${indent}${l}\n`).join('') : '';
 }
 
 export function formatRule(r: RuleDecl): string {
@@ -43,8 +47,8 @@ export function formatRule(r: RuleDecl): string {
   if (r.noData) clause('no data', `  no data for ${formatDuration(r.noData.ms)}${r.noData.action ? ` ${r.noData.action}` : ''}\n`);
   if (r.flapping) clause('flapping', `  flapping ${r.flapping.changes} changes within ${formatDuration(r.flapping.withinMs)}\n`);
   if (r.severity) clause('severity', `  severity ${name(r.severity.name)}\n`);
-  clause('labels', pairs('labels', r.labels));
-  clause('annotations', pairs('annotations', r.annotations));
+  clause('labels', pairs('labels', r.labels, c?.labels));
+  clause('annotations', pairs('annotations', r.annotations, c?.annotations));
   if (r.notify.length > 0) clause('notify', `  notify ${r.notify.map((t) => name(t.name)).join(', ')}\n`);
   if (r.signature) clause('signature', `  signature ${quote(r.signature.value)}\n`);
   if (r.scope) clause('scope', `  scope ${r.scope.name}\n`);

@@ -42,13 +42,75 @@ describe('format', () => {
     );
   });
 
-  it('keeps comments: before a rule, before the clause they precede or trail, before the closing brace, at the end', () => {
+  it('keeps comments: before a rule, before the clause they precede or trail, inside a block, before the closing brace, at the end', () => {
     const text = ['# header', 'rule a { # on the rule line', '  # why', '  for 5m', '  when x > 1 # why 1', '  labels {', '    # own line inside', '    a = "b"', '  }', '  # last', '}', '# tail', ''].join('\n');
     const out = format(parse(text).value!);
     expect(out).toBe(
-      ['# header', '# on the rule line', 'rule a {', '  # why 1', '  when x > 1', '  # why', '  for 5m', '  labels {', '    a = "b"', '  }', '  # own line inside', '  # last', '}', '', '# tail', ''].join('\n'),
+      ['# header', '# on the rule line', 'rule a {', '  # why 1', '  when x > 1', '  # why', '  for 5m', '  labels {', '    # own line inside', '    a = "b"', '  }', '  # last', '}', '', '# tail', ''].join('\n'),
     );
     expect(format(parse(out).value!)).toBe(out);
+  });
+
+  it('keeps comments inside labels and annotations blocks between the same pairs', () => {
+    const text = [
+      'rule a {',
+      '  when max(x) by (c) > 1',
+      '  annotations { # the texts',
+      '    # shown first',
+      '    summary = "s" # trails summary',
+      '    # about runbook',
+      '    runbook = "r",',
+      '    # before the brace',
+      '  }',
+      '  labels {',
+      '    team = "t"',
+      '    # end of the first block',
+      '  }',
+      '  labels { tier = "1" }',
+      '  labels {',
+      '    # only a comment',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const out = format(parse(text).value!);
+    expect(out).toBe(
+      [
+        'rule a {',
+        '  when max(x) by (c) > 1',
+        '  labels {',
+        '    team = "t"',
+        '    # end of the first block',
+        '    tier = "1"',
+        '    # only a comment',
+        '  }',
+        '  # the texts',
+        '  annotations {',
+        '    # shown first',
+        '    # trails summary',
+        '    summary = "s"',
+        '    # about runbook',
+        '    runbook = "r"',
+        '    # before the brace',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(format(parse(out).value!)).toBe(out);
+  });
+
+  it('keeps a comment of an empty block in an empty block', () => {
+    const out = format(parse('rule a {\n  when x > 1\n  labels {\n    # none yet\n  }\n}\n').value!);
+    expect(out).toBe('rule a {\n  when x > 1\n  labels {\n    # none yet\n  }\n}\n');
+    expect(parse(out).value!.rules[0]!.labels).toEqual([]);
+  });
+
+  it('moves a comment inside a clause printed on one line just above that clause', () => {
+    const text = ['rule a {', '  when sum(x) by (c)', '    # divided by the total', '    / sum(y) by (c) > 1', '  inhibit {', '    # only pages', '    severity="page"', '  }', '  scope c', '}', ''].join('\n');
+    expect(format(parse(text).value!)).toBe(
+      ['rule a {', '  # divided by the total', '  when sum(x) by (c) / sum(y) by (c) > 1', '  scope c', '  # only pages', '  inhibit {severity="page"}', '}', ''].join('\n'),
+    );
   });
 
   it('is canonical with comments anywhere between tokens', () => {
@@ -58,6 +120,8 @@ describe('format', () => {
         const messy = tokens.map((t, i) => t.image + seps[i % seps.length]).join('');
         const once = format(parse(messy).value!);
         expect(format(parse(once).value!)).toBe(once);
+        // Comments move, but none is lost or doubled.
+        expect(once.match(/#/g)?.length ?? 0).toBe(messy.match(/#/g)?.length ?? 0);
         expect(strip(parse(once).value!.rules)).toEqual(strip(tree.rules));
       }),
       { numRuns: 200 },
