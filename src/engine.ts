@@ -9,7 +9,7 @@
  * effects are durable before the caller is answered.
  */
 import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic } from './core/index.js';
-import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
+import { BatchEffects, Evaluator, type BufferedItem, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource } from './language/index.js';
 import { Store, type StoredRule, type TableWrite } from './store/index.js';
@@ -19,8 +19,12 @@ export interface EngineOptions {
   /** LMDB data directory. @default './data' */
   dataDir: string;
   clock: Clock;
-  /** How far behind the newest event time a point may arrive. @default 0 */
+  /** How far behind its source's newest event time a point may arrive. @default 0 */
   allowedLatenessMs?: number;
+  /** Allowed lateness by source name prefix, overriding `allowedLatenessMs`. */
+  sourceLatenessMs?: Readonly<Record<string, number>>;
+  /** Wall-clock ms after which a silent source stops holding the watermark back (docs/evaluation.md); 0 = never. @default 0 */
+  idleSourceMs?: number;
   /** Most points accepted in one ingest batch. @default 10000 */
   maxBatchPoints?: number;
   /** Most rules held by one server. @default 100000 */
@@ -53,6 +57,7 @@ export interface CommitHook {
 }
 
 const STATE_KEY = 'evaluator';
+const BUFFER_KEY = 'evaluator/buffer';
 
 export class Engine {
   private readonly evaluator: Evaluator;
@@ -67,6 +72,8 @@ export class Engine {
   ) {
     this.evaluator = new Evaluator(store.actors, {
       allowedLatenessMs: options.allowedLatenessMs ?? 0,
+      ...(options.sourceLatenessMs ? { sourceLatenessMs: options.sourceLatenessMs } : {}),
+      ...(options.idleSourceMs !== undefined ? { idleSourceMs: options.idleSourceMs } : {}),
       ...(options.maxResidentActors !== undefined ? { maxResidentActors: options.maxResidentActors } : {}),
     });
   }
@@ -84,7 +91,8 @@ export class Engine {
   }
 
   private restoreEvaluator(): void {
-    this.evaluator.restore(this.store.meta.get(STATE_KEY) as EvaluatorState | undefined, this.store.allDeadlines());
+    const meta = this.store.meta;
+    this.evaluator.restore(meta.get(STATE_KEY) as EvaluatorState | undefined, this.store.allDeadlines(), meta.get(BUFFER_KEY) as readonly BufferedItem[] | undefined);
   }
 
   /** Validates, orders and evaluates one batch of points; resolves once its effects are durable. */
@@ -105,7 +113,7 @@ export class Engine {
       }
       const { points, events, rejected, deadLetters } = validateBatch(batch, this.options.pointLimits, this.options.clock.now());
       const fx = new BatchEffects();
-      this.evaluator.evaluate(points, fx, events, source);
+      this.evaluator.evaluate(points, fx, events, source, this.options.clock.now());
       await this.commit(fx, source, batch.nextOffset, deadLetters);
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
@@ -114,6 +122,25 @@ export class Engine {
       for (const e of fx.events) instruments.alertTransitions.add(1, { to: e.to });
       return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
     });
+  }
+
+  /**
+   * Lets wall-clock time advance idle sources (see `idleSourceMs`) and commits
+   * what became final: steps, `for` and no-data deadlines. `vigil serve` calls it
+   * every second; with no idle sources it changes nothing.
+   */
+  tick(): Promise<number> {
+    return this.serial(async () => {
+      const fx = new BatchEffects();
+      this.evaluator.tick(this.options.clock.now(), fx);
+      if (fx.actors.size > 0 || fx.events.length > 0 || fx.deadlinesAdded.length > 0) await this.commit(fx, undefined, undefined, []);
+      return fx.events.length;
+    });
+  }
+
+  /** Late items per rule and source (`''`: items no rule selects). */
+  lateCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    return this.evaluator.lateCounts();
   }
 
   /**
@@ -235,8 +262,11 @@ export class Engine {
     return this.store.offsets.get(source);
   }
 
-  private async commit(fx: BatchEffects, source: string, nextOffset: number | undefined, deadLetters: readonly DeadLetter[]): Promise<void> {
-    const state = this.evaluator.state();
+  private async commit(fx: BatchEffects, source: string | undefined, nextOffset: number | undefined, deadLetters: readonly DeadLetter[]): Promise<void> {
+    const persist = this.evaluator.persist();
+    const meta = new Map<string, unknown>([[STATE_KEY, persist.state]]);
+    if (persist.buffer) meta.set(BUFFER_KEY, persist.buffer);
+    if (source !== undefined) meta.set(`source/${source}`, { lastBatchAt: this.options.clock.now() });
     const started = performance.now();
     try {
       await this.store.commit({
@@ -244,11 +274,8 @@ export class Engine {
         events: fx.events,
         deadlinesAdded: fx.deadlinesAdded,
         deadlinesRemoved: fx.deadlinesRemoved,
-        meta: new Map<string, unknown>([
-          [STATE_KEY, state],
-          [`source/${source}`, { lastBatchAt: this.options.clock.now() }],
-        ]),
-        ...(nextOffset !== undefined ? { offsets: new Map([[source, nextOffset]]) } : {}),
+        meta,
+        ...(nextOffset !== undefined && source !== undefined ? { offsets: new Map([[source, nextOffset]]) } : {}),
         deadLetters,
         ...(this.hook && fx.events.length > 0 ? { writes: this.hook.plan(fx.events) } : {}),
       });

@@ -1,9 +1,9 @@
 /** Alert-instance snapshots as plain versioned data, and the pure step function over them. */
 import { initialTransition, transition } from 'xstate';
-import { alertInstanceMachine, type AlertInstanceContext, type AlertInstanceEvent, type AlertInstanceStateValue } from './machine.js';
+import { alertInstanceMachine, type AlertInstanceContext, type AlertInstanceEvent, type AlertInstanceStateValue, type AlertTiming } from './machine.js';
 
 /** Bump when the persisted shape changes; `restore` must keep reading older versions. */
-export const ALERT_SNAPSHOT_VERSION = 1;
+export const ALERT_SNAPSHOT_VERSION = 2;
 
 export interface AlertInstanceSnapshot {
   readonly v: number;
@@ -11,8 +11,9 @@ export interface AlertInstanceSnapshot {
   readonly context: AlertInstanceContext;
 }
 
-export function initialAlertSnapshot(forMs: number): AlertInstanceSnapshot {
-  const [snap] = initialTransition(alertInstanceMachine, { forMs });
+export function initialAlertSnapshot(timing: Partial<AlertTiming> | number): AlertInstanceSnapshot {
+  const input = typeof timing === 'number' ? { forMs: timing } : timing;
+  const [snap] = initialTransition(alertInstanceMachine, input);
   return { v: ALERT_SNAPSHOT_VERSION, state: snap.value as AlertInstanceStateValue, context: snap.context };
 }
 
@@ -24,9 +25,20 @@ export function stepAlert(current: AlertInstanceSnapshot, event: AlertInstanceEv
   return { v: ALERT_SNAPSHOT_VERSION, state: next.value as AlertInstanceStateValue, context: next.context };
 }
 
-/** Reads a snapshot of any known version. */
+/** The snapshot with the rule's current timing (a changed rule applies to instances already running). */
+export function withTiming(s: AlertInstanceSnapshot, t: AlertTiming): AlertInstanceSnapshot {
+  const c = s.context;
+  if (c.forMs === t.forMs && c.keepFiringMs === t.keepFiringMs && c.flapChanges === t.flapChanges && c.flapWithinMs === t.flapWithinMs) return s;
+  return { ...s, context: { ...c, ...t } };
+}
+
+/** Reads a snapshot of any known version. Version 1 had only `for`. */
 export function restoreAlertSnapshot(raw: unknown): AlertInstanceSnapshot {
   const s = raw as AlertInstanceSnapshot;
+  if (s.v === 1) {
+    const old = s.context as Pick<AlertInstanceContext, 'forMs' | 'activeSince' | 'firingSince' | 'deadline' | 'lastValue'>;
+    return { v: ALERT_SNAPSHOT_VERSION, state: s.state, context: { keepFiringMs: 0, flapChanges: 0, flapWithinMs: 0, hold: null, changes: [], noData: false, ...old } };
+  }
   if (s.v !== ALERT_SNAPSHOT_VERSION) throw new Error(`unknown alert snapshot version ${String(s.v)}`);
   return s;
 }

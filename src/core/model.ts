@@ -49,4 +49,8 @@ export interface AlertEvent {
   /** The value that triggered it (NaN when a deadline did). */
   readonly value: number;
   readonly severity: string;
+  /** The rule's annotations rendered for this alert and value. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Set when the transition happened because the group stopped reporting (`no data for`). */
+  readonly noData?: boolean;
 }

@@ -1,12 +1,16 @@
 /**
- * Absolute event-time deadlines (pending `for` windows, later no-data timers),
- * released when the watermark passes them. A min-heap; entries that were
- * cancelled stay in the heap and are recognised as stale by their owner.
+ * Absolute event-time deadlines (pending `for` windows, keep-firing and
+ * flapping holds, no-data timers, step ends), released when the watermark
+ * passes them. A min-heap ordered by time, then by owner id, so equal times
+ * release in the same order however the heap was built (after a restart too).
+ * Entries that were cancelled stay in the heap and are recognised as stale by their owner.
  */
 export interface Deadline {
   readonly at: number;
   readonly actorId: string;
 }
+
+const before = (a: Deadline, b: Deadline): boolean => a.at < b.at || (a.at === b.at && a.actorId < b.actorId);
 
 export class DeadlineQueue {
   private readonly heap: Deadline[] = [];
@@ -21,11 +25,16 @@ export class DeadlineQueue {
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (h[parent]!.at <= d.at) break;
+      if (!before(d, h[parent]!)) break;
       h[i] = h[parent]!;
       i = parent;
     }
     h[i] = d;
+  }
+
+  /** The earliest time in the queue (+Infinity when empty). */
+  peekAt(): number {
+    return this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
   }
 
   /** Removes and returns the earliest deadline at or before `watermark`. */
@@ -40,12 +49,12 @@ export class DeadlineQueue {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        let mv = last.at;
-        if (l < h.length && h[l]!.at < mv) {
+        let best = last;
+        if (l < h.length && before(h[l]!, best)) {
           m = l;
-          mv = h[l]!.at;
+          best = h[l]!;
         }
-        if (r < h.length && h[r]!.at < mv) m = r;
+        if (r < h.length && before(h[r]!, best)) m = r;
         if (m === i) break;
         h[i] = h[m]!;
         i = m;

@@ -1,60 +1,102 @@
 /**
- * The evaluate stage for one partition: routes points through the query index
- * to rule hosts, in event-time order, advancing the watermark and releasing
- * due deadlines before each point is evaluated.
+ * The evaluate stage for one partition. Items of a batch are taken in event
+ * time; each advances the watermark, which releases — in event-time order —
+ * step closes, deadlines and items held for ordering (docs/evaluation.md), and
+ * is then routed to the rule hosts that need it.
  */
+import { restoreAlertSnapshot } from '../../actors/index.js';
 import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
-import { QueryIndex } from '../route/index.js';
+import type { AlertRecord } from '../store/index.js';
 import type { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
-import { ruleOfActorId } from './group-key.js';
+import { ruleOfActorId, seriesKey } from './group-key.js';
+import type { ActorLoader, HostContext } from './host.js';
+import { OrderedBuffer, type BufferedItem } from './ordered-buffer.js';
+import { PointHost } from './point-host.js';
 import { ResidentSet } from './resident-set.js';
-import { isRunnable, RuleHost, type ActorLoader, type RuleHostOptions } from './rule-host.js';
+import { Router, type AnyHost } from './router.js';
+import { SequenceHost } from './sequence-host.js';
+import { StepHost } from './step-host.js';
+import { Watermarks, type SourceProgress } from './watermark.js';
 
-export interface EvaluatorOptions extends RuleHostOptions {
-  /** How far behind the newest event time a point may arrive and still count. @default 0 */
+export interface EvaluatorOptions {
+  /** How far behind its newest event time a source's items may arrive and still count. @default 0 */
   allowedLatenessMs?: number;
+  /** Allowed lateness by source name prefix (the longest matching prefix wins); overrides `allowedLatenessMs`. */
+  sourceLatenessMs?: Readonly<Record<string, number>>;
+  /** Wall-clock ms after which a silent source stops holding the watermark back and follows the clock; 0 = never. @default 0 */
+  idleSourceMs?: number;
   /** Most alert instances kept in memory; the rest are passivated to LMDB. @default 1000000 */
   maxResidentActors?: number;
+  /** Transitions kept per instance for inspection. @default 20 */
+  historyLimit?: number;
 }
 
 /** The evaluation clock and counters that are persisted with every batch. */
 export interface EvaluatorState {
   /** Newest event time seen. */
   readonly maxTs: number;
-  /** maxTs minus allowed lateness: steps and deadlines before it are final. */
+  /** The partition watermark: items below it are late, steps and deadlines up to it are final. */
   readonly watermark: number;
   /** Sequence number the next alert event gets. */
   readonly nextSeq: number;
+  /** Progress of each source (absent in data written before per-source watermarks). */
+  readonly sources?: Readonly<Record<string, SourceProgress>>;
+  /** Late items per rule and source (`''` for items no rule selects). */
+  readonly late?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-export class Evaluator {
-  private readonly index = new QueryIndex<RuleHost>();
-  private readonly hosts = new Map<string, RuleHost>();
-  private readonly deadlines = new DeadlineQueue();
-  private readonly resident: ResidentSet;
-  private readonly allowedLatenessMs: number;
-  private maxTs = Number.NEGATIVE_INFINITY;
-  private watermark = Number.NEGATIVE_INFINITY;
-  private seq = 1;
+/** Plain-data evaluation state to commit with a batch, beyond actor records and deadlines. */
+export interface EvaluatorPersist {
+  readonly state: EvaluatorState;
+  /** Items held for ordering, when they changed. */
+  readonly buffer?: readonly BufferedItem[];
+}
 
-  constructor(
-    loader: ActorLoader,
-    private readonly options: EvaluatorOptions = {},
-  ) {
-    this.allowedLatenessMs = options.allowedLatenessMs ?? 0;
-    this.resident = new ResidentSet(loader, options.maxResidentActors ?? 1_000_000);
+type Ordered = { readonly point: DataPoint; readonly event?: undefined } | { readonly event: VigilEvent; readonly point?: undefined };
+
+export class Evaluator {
+  private readonly router = new Router();
+  private readonly hosts = new Map<string, AnyHost>();
+  private readonly deadlines = new DeadlineQueue();
+  /** Next step end of each step rule with live groups (`actorId` is the rule name). */
+  private readonly stepEnds = new DeadlineQueue();
+  private readonly scheduled = new Map<string, number>();
+  private readonly resident: ResidentSet;
+  private readonly marks: Watermarks;
+  private readonly buffer = new OrderedBuffer();
+  private readonly ctx: HostContext;
+  private readonly loader: ActorLoader;
+  /** Everything up to this time has been released. */
+  private released = Number.NEGATIVE_INFINITY;
+  private late = new Map<string, Map<string, number>>();
+  private seq = 1;
+  private restored = false;
+
+  constructor(loader: ActorLoader, options: EvaluatorOptions = {}) {
+    this.loader = { get: (id) => upgradeRecord(loader.get(id)), ...(loader.getRange ? { getRange: loader.getRange.bind(loader) } : {}) };
+    this.resident = new ResidentSet(this.loader, options.maxResidentActors ?? 1_000_000);
+    const base = options.allowedLatenessMs ?? 0;
+    const prefixes = Object.entries(options.sourceLatenessMs ?? {}).sort((a, b) => b[0].length - a[0].length);
+    this.marks = new Watermarks({ latenessMs: (s) => prefixes.find(([p]) => s.startsWith(p))?.[1] ?? base, idleSourceMs: options.idleSourceMs ?? 0 });
+    this.ctx = { instances: this.resident, deadlines: this.deadlines, nextSeq: () => this.seq++, historyLimit: options.historyLimit ?? 20 };
   }
 
-  /** Restores the persisted clock and the armed deadlines after a start or a failed commit. */
-  restore(state: EvaluatorState | undefined, deadlines: Iterable<readonly [number, string]>): void {
-    this.maxTs = state?.maxTs ?? Number.NEGATIVE_INFINITY;
-    this.watermark = state?.watermark ?? Number.NEGATIVE_INFINITY;
+  /** Restores the persisted clock, armed deadlines, held items and live step groups (start, or after a failed commit). */
+  restore(state: EvaluatorState | undefined, deadlines: Iterable<readonly [number, string]>, buffer?: readonly BufferedItem[]): void {
+    this.marks.restore(state?.watermark ?? Number.NEGATIVE_INFINITY, state?.sources);
+    this.released = this.marks.current;
     this.seq = state?.nextSeq ?? 1;
+    this.late = new Map(Object.entries(state?.late ?? {}).map(([rule, bySource]) => [rule, new Map(Object.entries(bySource))]));
     this.deadlines.clear();
     for (const [at, actorId] of deadlines) this.deadlines.push({ at, actorId });
+    this.buffer.restore(buffer);
     this.resident.clear();
+    this.stepEnds.clear();
+    this.scheduled.clear();
+    for (const host of this.hosts.values()) if (host instanceof StepHost) this.reload(host);
+    this.restored = true;
   }
 
   /** Passivates cold instances; the engine calls it once a batch is committed. */
@@ -68,36 +110,46 @@ export class Evaluator {
   }
 
   state(): EvaluatorState {
-    return { maxTs: this.maxTs, watermark: this.watermark, nextSeq: this.seq };
+    const sources = this.marks.snapshot();
+    const maxTs = Math.max(Number.NEGATIVE_INFINITY, ...Object.values(sources).map((s) => s.maxTs));
+    const late = Object.fromEntries([...this.late].map(([rule, m]) => [rule, Object.fromEntries(m)]));
+    return { maxTs, watermark: this.marks.current, nextSeq: this.seq, sources, late };
   }
 
-  /** Adds or replaces a rule; in-flight state of its instances is kept (it lives in the records). */
+  /** What to commit with the batch besides records and deadlines. */
+  persist(): EvaluatorPersist {
+    const buffer = this.buffer.takeChanged();
+    return { state: this.state(), ...(buffer ? { buffer } : {}) };
+  }
+
+  /** Late items per rule and source since the data directory was created. */
+  lateCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    return this.state().late ?? {};
+  }
+
+  /** Adds or replaces a rule; instances keep their machine state (it lives in the records). */
   setRule(rule: CompiledRule): void {
-    if (!isRunnable(rule)) throw new Error(`rule ${rule.name} cannot be evaluated: ${this.unsupported(rule)}`);
-    const host = new RuleHost(rule, this.resident, this.deadlines, () => this.seq++, this.options);
+    this.removeHost(rule.name);
+    const mode = rule.ir.mode;
+    const host = mode === 'step' ? new StepHost(rule, this.ctx) : mode === 'event' ? new SequenceHost(rule, this.ctx) : new PointHost(rule, this.ctx);
     this.hosts.set(rule.name, host);
-    this.index.add(rule.name, rule.selector, host);
+    this.router.add(host, mode === 'step' ? 'step' : mode === 'event' ? 'sequence' : 'point');
+    if (host instanceof StepHost && this.restored) this.reload(host);
   }
 
   /**
    * Why this evaluator cannot run a compiled rule, or undefined if it can.
-   * The language may express more than evaluation supports at a given time;
-   * the engine rejects such rules with a diagnostic instead of accepting them silently.
+   * Kept as the engine's guard for languages that grow faster than evaluation.
    */
-  unsupported(rule: CompiledRule): string | undefined {
-    return isRunnable(rule) ? undefined : 'only conditions comparing one metric selector with a number are evaluated so far';
+  unsupported(_rule: CompiledRule): string | undefined {
+    return undefined;
   }
 
   /** Removes a rule and forgets its instances (their stored state is deleted by the engine). */
   removeRule(name: string): void {
-    this.hosts.delete(name);
-    this.index.remove(name);
+    this.removeHost(name);
     const prefix = `alert/${name}/`;
     for (const rec of [...this.resident.records()]) if (rec.id.startsWith(prefix)) this.resident.delete(rec.id);
-  }
-
-  host(name: string): RuleHost | undefined {
-    return this.hosts.get(name);
   }
 
   /** Whether an actor is held in memory now. */
@@ -110,34 +162,146 @@ export class Evaluator {
   }
 
   /**
-   * Evaluates points and events, each list already sorted by event time.
-   * Events advance the watermark like points; no rule consumes them yet.
+   * Evaluates one batch of `source`: points and events, each list sorted by
+   * event time (points first at equal times). `now` is the wall clock, used
+   * only to tell idle sources.
    */
-  evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = [], _source = ''): void {
-    const lastEventTs = events.length > 0 ? events[events.length - 1]!.ts : Number.NEGATIVE_INFINITY;
-    for (const point of points) {
-      if (point.ts < this.watermark) {
+  evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = [], source = '', now = 0): void {
+    this.marks.beginBatch(source, now);
+    let p = 0;
+    let e = 0;
+    while (p < points.length || e < events.length) {
+      const item: Ordered = e >= events.length || (p < points.length && points[p]!.ts <= events[e]!.ts) ? { point: points[p++]! } : { event: events[e++]! };
+      const ts = item.point ? item.point.ts : item.event.ts;
+      const w = this.marks.observe(source, ts);
+      if (w > this.released) this.release(w, fx);
+      if (ts < w) {
         fx.late++;
+        this.countLate(item, source);
         continue;
       }
-      if (point.ts > this.maxTs) {
-        this.maxTs = point.ts;
-        this.advance(point.ts - this.allowedLatenessMs, fx);
-      }
-      this.index.match(point, (host) => host.onPoint(point, fx));
-    }
-    if (lastEventTs > this.maxTs) {
-      this.maxTs = lastEventTs;
-      this.advance(lastEventTs - this.allowedLatenessMs, fx);
+      this.route(item, ts, source, fx);
     }
   }
 
-  private advance(watermark: number, fx: BatchEffects): void {
-    if (watermark <= this.watermark) return;
-    this.watermark = watermark;
-    for (let d = this.deadlines.popDue(watermark); d; d = this.deadlines.popDue(watermark)) {
-      const rule = ruleOfActorId(d.actorId);
-      if (rule !== undefined) this.hosts.get(rule)?.onDeadline(d.actorId, d.at, fx);
+  /** Advances idle sources by the wall clock and releases what became final. */
+  tick(now: number, fx: BatchEffects): void {
+    const w = this.marks.tick(now);
+    if (w > this.released) this.release(w, fx);
+  }
+
+  private route(item: Ordered, ts: number, source: string, fx: BatchEffects): void {
+    let ordered = false;
+    const onStep = (host: StepHost, input: number, sample: Omit<Parameters<StepHost['onSample']>[0], 'input'>): void => {
+      if (!host.onSample({ ...sample, input }, this.released, fx)) this.bumpLate(host.rule.name, source);
+      this.schedule(host);
+    };
+    if (item.point) {
+      const point = item.point;
+      let series: string | undefined;
+      this.router.matchPoint(point, (sub) => {
+        if (sub.kind === 'point') ordered = true;
+        else onStep(sub.host, sub.input, { value: point.value, ts, tags: point.tags, series: (series ??= seriesKey(point.name, point.tags)) });
+      });
+    } else {
+      const event = item.event;
+      this.router.matchEvent(event, (sub) => {
+        if (sub.kind === 'sequence') ordered = true;
+        else onStep(sub.host, sub.input, { value: 1, ts, tags: event.tags, read: (k) => sub.match.attribute(event, k), series: '' });
+      });
+    }
+    if (!ordered) return;
+    // Point and sequence rules see items in event-time order: hold the item until the watermark passes it.
+    if (ts <= this.released) this.dispatchOrdered(item, fx);
+    else this.buffer.add(item.point ? { point: item.point } : { event: item.event }, ts, source);
+  }
+
+  private dispatchOrdered(item: Ordered, fx: BatchEffects): void {
+    if (item.point) {
+      const point = item.point;
+      this.router.matchPoint(point, (sub) => {
+        if (sub.kind === 'point') sub.host.onPoint(point, fx);
+      });
+    } else {
+      const event = item.event;
+      this.router.matchEvent(event, (sub) => {
+        if (sub.kind === 'sequence') sub.host.onEvent(event, fx);
+      });
     }
   }
+
+  /** Releases, in event-time order, step closes, then deadlines, then held items, up to `watermark`. */
+  private release(watermark: number, fx: BatchEffects): void {
+    for (;;) {
+      const tStep = this.stepEnds.peekAt();
+      const tDeadline = this.deadlines.peekAt();
+      const tItem = this.buffer.peekTs();
+      const t = Math.min(tStep, tDeadline, tItem);
+      if (t > watermark) break;
+      if (tStep === t) this.closeStep(this.stepEnds.popDue(t)!.actorId, t, fx);
+      else if (tDeadline === t) {
+        const d = this.deadlines.popDue(t)!;
+        const rule = ruleOfActorId(d.actorId);
+        if (rule !== undefined) this.hosts.get(rule)?.onDeadline(d.actorId, d.at, fx);
+      } else this.dispatchOrdered(this.buffer.shift()!, fx);
+    }
+    this.released = watermark;
+  }
+
+  private closeStep(rule: string, at: number, fx: BatchEffects): void {
+    const host = this.hosts.get(rule);
+    if (!(host instanceof StepHost) || this.scheduled.get(rule) !== at) return;
+    this.scheduled.delete(rule);
+    host.closeByWatermark(at / host.stepMs - 1, fx);
+    this.schedule(host);
+  }
+
+  private schedule(host: StepHost): void {
+    if (this.scheduled.has(host.rule.name)) return;
+    const at = host.nextClose();
+    if (at === undefined) return;
+    this.scheduled.set(host.rule.name, at);
+    this.stepEnds.push({ at, actorId: host.rule.name });
+  }
+
+  private reload(host: StepHost): void {
+    const prefix = `alert/${host.rule.name}/`;
+    const range = this.loader.getRange?.({ start: prefix, end: `${prefix}\uffff` }) ?? [];
+    const records = (function* () {
+      for (const { value } of range) yield upgradeRecord(value)!;
+    })();
+    host.reload(records, this.marks.current);
+    this.scheduled.delete(host.rule.name);
+    this.schedule(host);
+  }
+
+  private removeHost(name: string): void {
+    this.hosts.delete(name);
+    this.router.remove(name);
+    this.scheduled.delete(name);
+  }
+
+  private countLate(item: Ordered, source: string): void {
+    let matched = false;
+    const bump = (rule: string): void => {
+      matched = true;
+      this.bumpLate(rule, source);
+    };
+    if (item.point) this.router.matchPoint(item.point, (sub) => bump(sub.host.rule.name));
+    else this.router.matchEvent(item.event, (sub) => bump(sub.host.rule.name));
+    if (!matched) this.bumpLate('', source);
+  }
+
+  private bumpLate(rule: string, source: string): void {
+    let bySource = this.late.get(rule);
+    if (!bySource) this.late.set(rule, (bySource = new Map()));
+    bySource.set(source, (bySource.get(source) ?? 0) + 1);
+  }
+}
+
+/** Reads a stored record of any version (older snapshots are upgraded). */
+function upgradeRecord(rec: AlertRecord | undefined): AlertRecord | undefined {
+  if (!rec) return undefined;
+  const snapshot = restoreAlertSnapshot(rec.snapshot);
+  return snapshot === rec.snapshot ? rec : { ...rec, snapshot };
 }

@@ -1,5 +1,6 @@
 /** The group an alert instance stands for, and the actor id built from it. */
 import type { Tags } from '../core/index.js';
+import type { GroupingIR } from '../language/index.js';
 
 export interface Group {
   readonly key: string;
@@ -7,16 +8,35 @@ export interface Group {
 }
 
 /** `by (a, b)` keeps those tags (missing ones as ""); no `by` keeps every tag of the series. */
-export function groupOf(tags: Tags, groupBy: readonly string[] | undefined): Group {
+export function groupOf(tags: Tags, groupBy: readonly string[] | undefined, read: (name: string) => string | undefined = (k) => tags[k]): Group {
   const labels: Record<string, string> = {};
   const keys = groupBy ?? Object.keys(tags).sort();
   let key = '';
   for (const k of keys) {
-    const v = tags[k] ?? '';
+    const v = read(k) ?? '';
     labels[k] = v;
     key += `${key === '' ? '' : ','}${k}=${encodeURIComponent(v)}`;
   }
   return { key, labels };
+}
+
+/** The group of a series under a data expression's grouping. `read` looks a label up (events: tag, else field). */
+export function groupByIR(tags: Tags, grouping: GroupingIR, read?: (name: string) => string | undefined): Group {
+  switch (grouping.mode) {
+    case 'by':
+      return groupOf(tags, grouping.labels, read);
+    case 'series':
+      return groupOf(tags, undefined);
+    case 'without': {
+      const drop = new Set(grouping.labels);
+      return groupOf(tags, Object.keys(tags).filter((k) => !drop.has(k)).sort());
+    }
+  }
+}
+
+/** A stable name of a series: its metric and all tags. */
+export function seriesKey(name: string, tags: Tags): string {
+  return `${name}{${groupOf(tags, undefined).key}}`;
 }
 
 export function alertActorId(rule: string, groupKey: string): string {

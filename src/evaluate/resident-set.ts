@@ -9,7 +9,7 @@
  * batches, after their commit, so an uncommitted change is never dropped.
  */
 import type { AlertRecord } from '../store/index.js';
-import type { ActorLoader } from './rule-host.js';
+import type { ActorLoader } from './host.js';
 
 export class ResidentSet {
   private young = new Map<string, AlertRecord>();

@@ -38,6 +38,53 @@ export interface AlertRecord {
   /** Event time of the last evaluated sample. */
   readonly lastSeen: number;
   readonly history: readonly TransitionRecord[];
+  /** Step rules: the group's open steps, slot history and `N of M` window. Mutated in place between commits. */
+  readonly step?: StepRecord;
+  /** Event time of the group's newest data, for `no data for`. */
+  readonly lastData?: number;
+  /** The armed absence deadline (`no data for`), or null once it passed. */
+  readonly noDataAt?: number | null;
+}
+
+/** One data expression's samples in one step of one group (see evaluate/aggregate.ts). */
+export interface Accumulator {
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  lastTs: number;
+  last: number;
+  /** Every value, for percentiles. */
+  values?: number[];
+  /** Samples per series, for `rate`. */
+  series?: Record<string, Array<[number, number]>>;
+}
+
+/** A step of a group that has not closed yet. */
+export interface OpenStep {
+  readonly k: number;
+  /** One accumulator per input of the rule (null: no sample yet). */
+  readonly acc: Array<Accumulator | null>;
+  /** Distinct source tuples seen, for `expect N sources`. */
+  sources?: string[];
+}
+
+/** A step value as stored: null is "no data". */
+export type StoredStepValue = number | boolean | null;
+
+export interface StepRecord {
+  /** The rule text this state was computed for; a changed rule starts afresh. */
+  rule: string;
+  /** Index of the last closed step of this group. */
+  closed: number;
+  /** Open steps, oldest first. */
+  open: OpenStep[];
+  /** Index of the newest closed step that had data (null: none yet). */
+  lastDataStep: number | null;
+  /** Per history slot, values of past steps, newest (step `closed`) first. */
+  hist: StoredStepValue[][];
+  /** Indices of recent steps whose condition was true, for `N of M`. */
+  trues: number[];
 }
 
 export type ActorRecord = AlertRecord;

@@ -1,0 +1,80 @@
+/**
+ * Per-source event-time progress and the partition watermark: the minimum of
+ * `maxTs − allowedLateness` over sources that are not idle, never moving back.
+ * An idle source (nothing for `idleSourceMs` of wall-clock time) stops holding
+ * the watermark back and advances with the wall clock (docs/evaluation.md).
+ */
+
+export interface SourceProgress {
+  /** Newest event time the source delivered. */
+  maxTs: number;
+  /** Wall-clock ms of its last batch (the injected clock). */
+  lastBatchAt: number;
+}
+
+export interface WatermarkOptions {
+  /** Allowed lateness of a source. */
+  latenessMs(source: string): number;
+  /** Wall-clock ms after which a silent source is idle; 0 = never. @default 0 */
+  idleSourceMs?: number;
+}
+
+export class Watermarks {
+  private readonly sources = new Map<string, SourceProgress>();
+  private readonly lateness = new Map<string, number>();
+  private now = 0;
+  /** The partition watermark: items below it are late, steps and deadlines up to it are final. */
+  current = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: WatermarkOptions) {}
+
+  restore(current: number, sources: Readonly<Record<string, SourceProgress>> | undefined): void {
+    this.current = current;
+    this.sources.clear();
+    for (const [name, p] of Object.entries(sources ?? {})) this.sources.set(name, { ...p });
+  }
+
+  snapshot(): Record<string, SourceProgress> {
+    return Object.fromEntries(this.sources);
+  }
+
+  /** A batch of `source` starts at wall-clock `now`. */
+  beginBatch(source: string, now: number): void {
+    this.now = now;
+    const p = this.sources.get(source);
+    if (p) p.lastBatchAt = now;
+    else this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, lastBatchAt: now });
+  }
+
+  /** Records an item of `source` at `ts`; returns the watermark it leads to (maybe unchanged). */
+  observe(source: string, ts: number): number {
+    const p = this.sources.get(source)!;
+    if (ts <= p.maxTs) return this.current;
+    p.maxTs = ts;
+    return this.compute();
+  }
+
+  /** The watermark as of wall-clock `now` with no new input (idle sources may move it). */
+  tick(now: number): number {
+    this.now = now;
+    return this.compute();
+  }
+
+  latenessOf(source: string): number {
+    let l = this.lateness.get(source);
+    if (l === undefined) this.lateness.set(source, (l = this.options.latenessMs(source)));
+    return l;
+  }
+
+  private compute(): number {
+    const idleMs = this.options.idleSourceMs ?? 0;
+    let min = Number.POSITIVE_INFINITY;
+    for (const [name, p] of this.sources) {
+      let mark = p.maxTs - this.latenessOf(name);
+      if (idleMs > 0 && this.now - p.lastBatchAt >= idleMs) mark = Math.max(mark, this.now - this.latenessOf(name));
+      if (mark < min) min = mark;
+    }
+    if (min !== Number.POSITIVE_INFINITY && min > this.current) this.current = min;
+    return this.current;
+  }
+}
