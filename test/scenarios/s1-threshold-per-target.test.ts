@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scenarioRules } from '../language/scenario-rules.js';
 import { startServer as startRecordingServer, type RecordingServer } from '../deliver/support.js';
-import { at, point, startScenario, timeline, type Scenario } from '../support/scenario-harness.js';
+import { at, point, timeline, useScenarios } from '../support/scenario-harness.js';
 
 const ping = (agent: string, target: string, ms: number, time: string) => point('ping_ms', { agent, target }, ms, at(time));
 
@@ -35,17 +35,15 @@ const expected = timeline(`
 `);
 
 describe('S1 threshold per target, trigger and clear', () => {
-  let scenario: Scenario | undefined;
+  const start = useScenarios();
   let slack: RecordingServer | undefined;
   afterEach(async () => {
-    await scenario?.stop();
     await slack?.close();
-    scenario = undefined;
     slack = undefined;
   });
 
   it('fires per (agent, target) on the first point above 500 ms and resolves on the first point at or below it', async () => {
-    scenario = await startScenario({ rules: scenarioRules.S1! });
+    const scenario = await start({ rules: scenarioRules.S1! });
     for (const points of batches) await scenario.send({ points });
     expect(await scenario.rows()).toEqual(expected);
     const events = await scenario.transitions();
@@ -55,7 +53,7 @@ describe('S1 threshold per target, trigger and clear', () => {
 
   it('posts one Slack message on each trigger and one on each clear, and none for a repeated breach or a re-sent batch', async () => {
     slack = await startRecordingServer();
-    scenario = await startScenario({
+    const scenario = await start({
       rules: scenarioRules.S1!,
       producerId: 'ping-collector',
       delivery: {

@@ -5,6 +5,7 @@
  * back from StreamAlerts, and an optional real delivery stage. Time is event
  * time only; the wall clock is a ManualClock that moves only when a test says so.
  */
+import { afterEach } from 'vitest';
 import { call, type AlertEventMsg, type DataPointMsg, type EventMsg, type IngestResponseMsg } from '../../src/api/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import { createDelivery, ManualScheduler, parseDeliveryConfig, type Delivery } from '../../src/deliver/index.js';
@@ -148,5 +149,21 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
       await delivery?.stop();
       await server.stop();
     },
+  };
+}
+
+/**
+ * For a describe block: returns `start`, which starts a scenario; every
+ * scenario started in a test is stopped after it.
+ */
+export function useScenarios(): (options: ScenarioOptions) => Promise<Scenario> {
+  const started: Scenario[] = [];
+  afterEach(async () => {
+    for (const scenario of started.splice(0)) await scenario.stop();
+  });
+  return async (options) => {
+    const scenario = await startScenario(options);
+    started.push(scenario);
+    return scenario;
   };
 }
