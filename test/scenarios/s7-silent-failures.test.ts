@@ -44,6 +44,8 @@ describe('S7 silent failures: absence, backlog, latency', () => {
         00:16:00  customer_stopped_sending  customer=globex  firing   -> resolved  # back: step 15 had 6 messages
       `),
     );
+    // Only globex's alert says it fired for lack of data; acme's fired on a value (0 messages).
+    expect(await scenario.noDataRows()).toEqual(['00:12:30 customer_stopped_sending customer=globex inactive -> firing']);
   });
 
   it('queue_message_age fires when the oldest message stayed older than 300 s for 5 steps', async () => {

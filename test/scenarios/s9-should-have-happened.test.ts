@@ -57,5 +57,27 @@ describe('S9 something that should have happened did not', () => {
         00:11:00  node_heartbeat_lost  cluster=c1,node=n2  firing   -> resolved  # step 10 counted 2 heartbeats again
       `),
     );
+    expect(await scenario.noDataRows()).toEqual(['00:08:30 node_heartbeat_lost cluster=c1,node=n2 inactive -> firing']);
+  });
+
+  it('node_heartbeat_lost fires on time when all input stops, once the silent source is idle on the wall clock', async () => {
+    // The node is the only input: nothing but the wall clock can move the watermark past its deadline.
+    // The agent stamps heartbeats with the wall clock, so both clocks agree while it runs.
+    const scenario = await start({ rules: scenarioRules.S9!, idleSourceMs: 30_000 });
+    const beat = async (time: string): Promise<void> => {
+      scenario.clock.set(at(time));
+      await scenario.send({ events: [event('heartbeat', { cluster: 'c1', node: 'n1' }, {}, at(time))] });
+    };
+    for (const time of ['0:00:00', '0:00:30', '0:01:00', '0:01:30', '0:02:00', '0:02:30', '0:03:00', '0:03:30']) await beat(time);
+    expect(await scenario.tickAt(at('0:08:29'))).toBe(0); // idle since 00:04:00: the watermark follows the wall clock
+    expect(await scenario.tickAt(at('0:08:30'))).toBe(1); // last heartbeat 00:03:30 + 5m
+    for (const time of ['0:10:15', '0:10:45', '0:11:15']) await beat(time);
+    expect(await scenario.rows()).toEqual(
+      timeline(`
+        time      rule                 alert               transition
+        00:08:30  node_heartbeat_lost  cluster=c1,node=n1  inactive -> firing    # no heartbeat for 5m, and no input at all
+        00:11:00  node_heartbeat_lost  cluster=c1,node=n1  firing   -> resolved  # step 10 counted 2 heartbeats again
+      `),
+    );
   });
 });

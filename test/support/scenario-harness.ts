@@ -88,10 +88,18 @@ export interface Scenario {
   send(batch: { points?: DataPointMsg[]; events?: EventMsg[] }, options?: { batchId?: number }): Promise<IngestResponseMsg>;
   /** Moves event time (and so the watermark) to `tsMs`. */
   advanceTo(tsMs: number): Promise<IngestResponseMsg>;
+  /**
+   * Moves the wall clock to `wallMs` and runs the engine's periodic tick (what
+   * `vigil serve` does every second): idle sources advance the watermark.
+   * Resolves with the number of transitions it committed.
+   */
+  tickAt(wallMs: number): Promise<number>;
   /** Every transition committed so far, as StreamAlerts delivered them, oldest first. */
   transitions(): Promise<AlertEventMsg[]>;
   /** The transitions as timeline rows (see `row`). */
   rows(): Promise<string[]>;
+  /** Rows of the committed transitions the engine flagged as caused by no data (not carried by StreamAlerts yet). */
+  noDataRows(): Promise<string[]>;
   /** Lets the delivery stage flush and send everything due now, without moving the clock. */
   deliver(): Promise<void>;
   stop(): Promise<void>;
@@ -129,8 +137,16 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 
   const transitions = async (): Promise<AlertEventMsg[]> => {
     // Every committed event has a sequence number up to the newest one acknowledged; nothing else commits.
-    const events = await stream.waitFor(lastSequence);
-    return events.slice();
+    // They are on their way already; the timer only turns a missing event into a clear failure instead of a hang.
+    let timer: NodeJS.Timeout | undefined;
+    const missing = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`StreamAlerts delivered ${stream.events.length} of ${lastSequence} committed events`)), 10_000);
+    });
+    try {
+      return (await Promise.race([stream.waitFor(lastSequence), missing])).slice();
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   return {
@@ -139,8 +155,18 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
     ...(delivery ? { delivery } : {}),
     send,
     advanceTo: (tsMs) => send({ points: [point(tickMetric, {}, 0, tsMs)] }),
+    tickAt: async (wallMs) => {
+      clock.set(wallMs);
+      const committed = await server.engine.tick();
+      lastSequence = Math.max(lastSequence, server.engine.lastSeq());
+      return committed;
+    },
     transitions,
     rows: async () => (await transitions()).map(row),
+    noDataRows: async () => {
+      const flagged = new Set(server.engine.readEvents(0, 100_000).filter((e) => e.noData === true).map((e) => e.seq));
+      return (await transitions()).filter((e) => flagged.has(e.sequence)).map(row);
+    },
     deliver: async () => {
       if (delivery) await scheduler.advanceSettled(0, () => delivery.idle());
     },
