@@ -58,7 +58,13 @@ export interface BatchInput {
   readonly watermark?: number;
 }
 
-export type HarnessOptions = Omit<CorrelatorOptions, 'reader' | 'rules' | 'nextSeq'> & { readonly rules?: Record<string, RuleCorrelation> };
+export type HarnessOptions = Omit<CorrelatorOptions, 'reader' | 'rules' | 'nextSeq'> & {
+  readonly rules?: Record<string, RuleCorrelation>;
+  /** The group labels of a rule, which name its instances; default all labels. */
+  readonly groupBy?: Record<string, readonly string[]>;
+  /** A rule's severity on its alert events; default `critical`. */
+  readonly severity?: Record<string, string>;
+};
 
 /** Drives a Correlator batch by batch, committing each batch's effects, and records everything it said. */
 export class Harness {
@@ -77,11 +83,11 @@ export class Harness {
   /** An alert event from evaluate, numbered from the same counter as correlate's own events. */
   alert(rule: string, labels: Tags, from: AlertState, to: AlertState, ts: number, value = 1): AlertEvent {
     const seq = this.seq++;
-    const key = Object.keys(labels)
+    const key = (this.options.groupBy?.[rule] ?? Object.keys(labels))
       .map((k) => `${k}=${encodeURIComponent(labels[k]!)}`)
       .join(',');
     const alert = `alert/${rule}/${key}`;
-    return { seq, id: `${alert}#${seq}`, rule, alert, labels, from, to, ts, value, severity: 'critical' };
+    return { seq, id: `${alert}#${seq}`, rule, alert, labels, from, to, ts, value, severity: this.options.severity?.[rule] ?? 'critical' };
   }
 
   fire(rule: string, labels: Tags, ts: number, value = 1): AlertEvent {
