@@ -41,19 +41,19 @@ export function aggregate(input: InputIR, items: readonly Item[], stepMs: number
   }
 }
 
-/** Increase per series across its samples in ts order (a drop restarts from zero), summed, per second of the step. */
-function rate(items: readonly Item[], stepMs: number): number | undefined {
+/**
+ * Increase per series across its samples in ts order (a drop restarts from zero), summed, per second of the step.
+ * A series with one sample adds nothing, but the group still had points, so the value is 0, not no data.
+ */
+function rate(items: readonly Item[], stepMs: number): number {
   const bySeries = new Map<string, Item[]>();
   for (const item of items) bySeries.set(seriesOf(item), [...(bySeries.get(seriesOf(item)) ?? []), item]);
   let increase = 0;
-  let contributing = 0;
   for (const samples of bySeries.values()) {
-    if (samples.length < 2) continue;
-    contributing++;
     const values = [...samples].sort((a, b) => a.ts - b.ts).map(valueOf);
     for (let i = 1; i < values.length; i++) increase += values[i]! >= values[i - 1]! ? values[i]! - values[i - 1]! : values[i]!;
   }
-  return contributing === 0 ? undefined : increase / (stepMs / 1000);
+  return increase / (stepMs / 1000);
 }
 
 const num = (v: StepValue): number | undefined => (typeof v === 'number' ? v : undefined);
