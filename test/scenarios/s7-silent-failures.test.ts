@@ -9,9 +9,13 @@ import type { DataPointMsg } from '../../src/api/index.js';
 import { scenarioRules } from '../language/scenario-rules.js';
 import { inMinute, point, timeline, useScenarios, type Scenario } from '../support/scenario-harness.js';
 
-/** Sends one batch per step with the points `pointsOf(step)` gives, then moves event time to the end of the last step. */
-async function runSteps(scenario: Scenario, steps: number, pointsOf: (step: number) => DataPointMsg[]): Promise<void> {
+/**
+ * Sends one batch per step with the points `pointsOf(step)` gives, then moves event time to the end of the
+ * last step. With `restartBefore`, the server restarts on its data directory before sending that step.
+ */
+async function runSteps(scenario: Scenario, steps: number, pointsOf: (step: number) => DataPointMsg[], restartBefore?: number): Promise<void> {
   for (let step = 0; step < steps; step++) {
+    if (step === restartBefore) await scenario.restart();
     const points = pointsOf(step);
     if (points.length > 0) await scenario.send({ points });
   }
@@ -21,20 +25,25 @@ async function runSteps(scenario: Scenario, steps: number, pointsOf: (step: numb
 describe('S7 silent failures: absence, backlog, latency', () => {
   const start = useScenarios();
 
-  it('customer_stopped_sending fires for a customer that vanished 10 minutes after its last message, and resolves when it is back', async () => {
+  it.each([
+    { restartBefore: undefined, restart: '' },
+    { restartBefore: 8, restart: ' (with a restart while it is silent)' },
+  ])('customer_stopped_sending fires for a customer that vanished 10 minutes after its last message, and resolves when it is back$restart', async ({ restartBefore }) => {
     /**
      * Messages received per customer and step (. = sent nothing).
      *
      *   step     0  1  2  3 … 14  15  16
      *   acme     5  5  5  5 …  4   4   4    (at 10 s into each step; step 5 counted 0)
      *   globex   3  3  3  . …  .   6   .    (at 30 s; silent from 00:02:30 to 00:15:30)
+     *
+     * Its absence deadline is durable: a restart at 00:08 changes nothing.
      */
     const acme = (step: number): number => (step < 5 ? 5 : step === 5 ? 0 : 4);
     const scenario = await start({ rules: scenarioRules.S7! });
     await runSteps(scenario, 17, (step) => [
       point('messages_received', { customer: 'acme' }, acme(step), inMinute(step, 10)),
       ...(step <= 2 || step === 15 ? [point('messages_received', { customer: 'globex' }, step === 15 ? 6 : 3, inMinute(step, 30))] : []),
-    ]);
+    ], restartBefore);
     expect(await scenario.rows()).toEqual(
       timeline(`
         time      rule                      alert            transition

@@ -30,7 +30,10 @@ function round(round: number, who: readonly string[], percent: Record<string, nu
 describe('S8 out-of-order and multi-source rounds', () => {
   const start = useScenarios();
 
-  it('evaluates a round when all 12 agents reported or when the lateness passed, and counts later points as late', async () => {
+  it.each([
+    { restart: false, title: '' },
+    { restart: true, title: ' (with a restart while round 0 waits for its last agent)' },
+  ])('evaluates a round when all 12 agents reported or when the lateness passed, and counts later points as late$title', async ({ restart }) => {
     const scenario = await start({ rules: scenarioRules.S8!, allowedLatenessMs: 90_000 });
     const first11 = agents.slice(0, 11);
     const allBut07 = agents.filter((a) => a !== 'a07');
@@ -40,6 +43,7 @@ describe('S8 out-of-order and multi-source rounds', () => {
     const b1 = await scenario.send({ points: round(0, first11.slice(0, 6).reverse(), { a01: 50 }) });
     const b2 = await scenario.send({ points: round(0, first11.slice(6)) });
     expect([b1.lastSequence, b2.lastSequence]).toEqual([0, 0]); // 11 of 12: still open (the watermark, 00:00:15 - 90 s, is before 00:00:00)
+    if (restart) await scenario.restart(); // the open round and the agents it has seen are durable
     const b3 = await scenario.send({ points: [loss('a12', 0, 2, 20)] });
     expect(b3).toMatchObject({ late: 0, lastSequence: 1 }); // complete: evaluated now, long before the watermark reaches 00:01:00
 

@@ -13,7 +13,10 @@ import { at, event, timeline, useScenarios } from '../support/scenario-harness.j
 describe('S9 something that should have happened did not', () => {
   const start = useScenarios();
 
-  it('backup_job_too_long fires 2h after a start without its finish, and resolves when the finish comes late', async () => {
+  it.each([
+    { restart: false, title: '' },
+    { restart: true, title: ' (with a restart while the jobs run)' },
+  ])('backup_job_too_long fires 2h after a start without its finish, and resolves when the finish comes late$title', async ({ restart }) => {
     // The job id is a field, except for j3 which carries it as a tag: the rule's `by (job_id)` reads either.
     const job = (type: string, id: string, time: string, asTag = false): EventMsg =>
       asTag ? event(type, { cluster: 'c1', job_id: id }, {}, at(time)) : event(type, { cluster: 'c1' }, { job_id: id }, at(time));
@@ -21,6 +24,7 @@ describe('S9 something that should have happened did not', () => {
     await scenario.send({ events: [job('job.started', 'j1', '0:00:00'), job('job.started', 'j2', '0:10:00'), job('job.started', 'j3', '0:20:00', true)] });
     await scenario.send({ events: [job('job.started', 'j2', '0:30:00')] }); // j2 is already running: changes nothing
     await scenario.send({ events: [job('job.finished', 'j1', '1:30:00'), job('job.finished', 'j9', '1:40:00')] }); // j9 never started
+    if (restart) await scenario.restart(); // the running jobs' deadlines are durable
     // The watermark jumps to 02:20: j2's deadline (02:10), then j3's (02:20), then j3's finish, also at 02:20.
     await scenario.send({ events: [job('job.finished', 'j3', '2:20:00', true)] });
     await scenario.send({ events: [job('job.finished', 'j2', '3:00:00')] });

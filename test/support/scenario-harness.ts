@@ -12,6 +12,7 @@ import { createDelivery, ManualScheduler, parseDeliveryConfig, type Delivery } f
 import type { EngineOptions } from '../../src/engine.js';
 import { AlertCollector, T0 } from './grpc-client.js';
 import { startTestServer, type TestServer } from './in-process-server.js';
+import { tempDir } from './temp-dir.js';
 
 export { T0 };
 
@@ -80,102 +81,128 @@ export interface ScenarioOptions extends Partial<EngineOptions> {
   readonly delivery?: unknown;
 }
 
-export interface Scenario {
-  readonly server: TestServer;
-  readonly clock: ManualClock;
-  readonly delivery?: Delivery;
+/** One scenario run: the server, what was sent, and what StreamAlerts delivered. */
+export class Scenario {
+  readonly clock = new ManualClock(T0);
+  private readonly scheduler = new ManualScheduler(this.clock);
+  /** Survives restarts: the server's own temp dir does not. */
+  private readonly dataDir = tempDir('vigil-scenario-');
+  private running!: TestServer;
+  private stream!: AlertCollector;
+  private deliveryStage: Delivery | undefined;
+  private readonly nextBatchId = new Map<string, number>();
+  private lastSequence = 0;
+
+  private constructor(private readonly options: ScenarioOptions) {}
+
+  static async start(options: ScenarioOptions): Promise<Scenario> {
+    const scenario = new Scenario(options);
+    await scenario.open();
+    await call(scenario.server.clients.rules, 'applyRules', { source: options.rules });
+    return scenario;
+  }
+
+  get server(): TestServer {
+    return this.running;
+  }
+
+  get delivery(): Delivery | undefined {
+    return this.deliveryStage;
+  }
+
+  private async open(): Promise<void> {
+    const { rules: _rules, producerId: _producerId, delivery: deliveryConfig, ...engineOptions } = this.options;
+    this.running = await startTestServer({ ...engineOptions, clock: this.clock, dataDir: this.dataDir.path });
+    if (deliveryConfig !== undefined) {
+      const d = createDelivery({ store: this.running.engine.store, config: parseDeliveryConfig(deliveryConfig, {}), clock: this.clock, scheduler: this.scheduler, random: () => 0.5 });
+      this.running.engine.setCommitHook({ plan: (events) => d.plan(events), committed: () => d.wake() });
+      d.start();
+      this.deliveryStage = d;
+    }
+    // From sequence 0: after a restart the stream replays the log, so it holds every transition once.
+    this.stream = new AlertCollector(this.running.clients);
+  }
+
+  private async close(): Promise<void> {
+    this.stream.cancel();
+    await this.deliveryStage?.stop();
+    this.deliveryStage = undefined;
+    await this.running.stop();
+  }
+
   /** Sends one batch over IngestService; resolves with its acknowledgement (its effects are durable). */
-  send(batch: { points?: DataPointMsg[]; events?: EventMsg[] }, options?: { batchId?: number }): Promise<IngestResponseMsg>;
+  async send(batch: { points?: DataPointMsg[]; events?: EventMsg[] }, options: { batchId?: number } = {}): Promise<IngestResponseMsg> {
+    const producerId = this.options.producerId ?? '';
+    const batchId = options.batchId ?? this.nextBatchId.get(producerId) ?? 1;
+    this.nextBatchId.set(producerId, Math.max(this.nextBatchId.get(producerId) ?? 1, batchId + 1));
+    const ack = await call<IngestResponseMsg>(this.running.clients.ingest, 'ingestBatch', { batchId, producerId, points: batch.points ?? [], events: batch.events ?? [] });
+    this.lastSequence = Math.max(this.lastSequence, ack.lastSequence);
+    return ack;
+  }
+
   /** Moves event time (and so the watermark) to `tsMs`. */
-  advanceTo(tsMs: number): Promise<IngestResponseMsg>;
+  advanceTo(tsMs: number): Promise<IngestResponseMsg> {
+    return this.send({ points: [point(tickMetric, {}, 0, tsMs)] });
+  }
+
   /**
    * Moves the wall clock to `wallMs` and runs the engine's periodic tick (what
    * `vigil serve` does every second): idle sources advance the watermark.
    * Resolves with the number of transitions it committed.
    */
-  tickAt(wallMs: number): Promise<number>;
-  /** Every transition committed so far, as StreamAlerts delivered them, oldest first. */
-  transitions(): Promise<AlertEventMsg[]>;
-  /** The transitions as timeline rows (see `row`). */
-  rows(): Promise<string[]>;
-  /** Rows of the committed transitions the engine flagged as caused by no data (not carried by StreamAlerts yet). */
-  noDataRows(): Promise<string[]>;
-  /** Lets the delivery stage flush and send everything due now, without moving the clock. */
-  deliver(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export async function startScenario(options: ScenarioOptions): Promise<Scenario> {
-  const { rules, producerId, delivery: deliveryConfig, ...engineOptions } = options;
-  const clock = new ManualClock(T0);
-  const scheduler = new ManualScheduler(clock);
-  const server = await startTestServer({ clock, ...engineOptions });
-  let delivery: Delivery | undefined;
-  if (deliveryConfig !== undefined) {
-    const d = createDelivery({ store: server.engine.store, config: parseDeliveryConfig(deliveryConfig, {}), clock, scheduler, random: () => 0.5 });
-    server.engine.setCommitHook({ plan: (events) => d.plan(events), committed: () => d.wake() });
-    d.start();
-    delivery = d;
+  async tickAt(wallMs: number): Promise<number> {
+    this.clock.set(wallMs);
+    const committed = await this.running.engine.tick();
+    this.lastSequence = Math.max(this.lastSequence, this.running.engine.lastSeq());
+    return committed;
   }
-  await call(server.clients.rules, 'applyRules', { source: rules });
-  const stream = new AlertCollector(server.clients);
-  let nextBatchId = 1;
-  let lastSequence = 0;
 
-  const send: Scenario['send'] = async (batch, sendOptions = {}) => {
-    const batchId = sendOptions.batchId ?? nextBatchId;
-    nextBatchId = Math.max(nextBatchId, batchId + 1);
-    const ack = await call<IngestResponseMsg>(server.clients.ingest, 'ingestBatch', {
-      batchId,
-      producerId: producerId ?? '',
-      points: batch.points ?? [],
-      events: batch.events ?? [],
-    });
-    lastSequence = Math.max(lastSequence, ack.lastSequence);
-    return ack;
-  };
+  /** Stops the server and starts a new one on the same data directory; rules and state come from LMDB. */
+  async restart(): Promise<void> {
+    await this.close();
+    await this.open();
+  }
 
-  const transitions = async (): Promise<AlertEventMsg[]> => {
+  /** Every transition committed so far, as StreamAlerts delivered them, oldest first. */
+  async transitions(): Promise<AlertEventMsg[]> {
     // Every committed event has a sequence number up to the newest one acknowledged; nothing else commits.
     // They are on their way already; the timer only turns a missing event into a clear failure instead of a hang.
     let timer: NodeJS.Timeout | undefined;
     const missing = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`StreamAlerts delivered ${stream.events.length} of ${lastSequence} committed events`)), 10_000);
+      timer = setTimeout(() => reject(new Error(`StreamAlerts delivered ${this.stream.events.length} of ${this.lastSequence} committed events`)), 10_000);
     });
     try {
-      return (await Promise.race([stream.waitFor(lastSequence), missing])).slice();
+      return (await Promise.race([this.stream.waitFor(this.lastSequence), missing])).slice();
     } finally {
       clearTimeout(timer);
     }
-  };
+  }
 
-  return {
-    server,
-    clock,
-    ...(delivery ? { delivery } : {}),
-    send,
-    advanceTo: (tsMs) => send({ points: [point(tickMetric, {}, 0, tsMs)] }),
-    tickAt: async (wallMs) => {
-      clock.set(wallMs);
-      const committed = await server.engine.tick();
-      lastSequence = Math.max(lastSequence, server.engine.lastSeq());
-      return committed;
-    },
-    transitions,
-    rows: async () => (await transitions()).map(row),
-    noDataRows: async () => {
-      const flagged = new Set(server.engine.readEvents(0, 100_000).filter((e) => e.noData === true).map((e) => e.seq));
-      return (await transitions()).filter((e) => flagged.has(e.sequence)).map(row);
-    },
-    deliver: async () => {
-      if (delivery) await scheduler.advanceSettled(0, () => delivery.idle());
-    },
-    stop: async () => {
-      stream.cancel();
-      await delivery?.stop();
-      await server.stop();
-    },
-  };
+  /** The transitions as timeline rows (see `row`). */
+  async rows(): Promise<string[]> {
+    return (await this.transitions()).map(row);
+  }
+
+  /** Rows of the committed transitions the engine flagged as caused by no data (not carried by StreamAlerts yet). */
+  async noDataRows(): Promise<string[]> {
+    const flagged = new Set(this.running.engine.readEvents(0, 100_000).filter((e) => e.noData === true).map((e) => e.seq));
+    return (await this.transitions()).filter((e) => flagged.has(e.sequence)).map(row);
+  }
+
+  /** Lets the delivery stage flush and send everything due now, without moving the clock. */
+  async deliver(): Promise<void> {
+    const d = this.deliveryStage;
+    if (d) await this.scheduler.advanceSettled(0, () => d.idle());
+  }
+
+  async stop(): Promise<void> {
+    await this.close();
+    this.dataDir.remove();
+  }
+}
+
+export function startScenario(options: ScenarioOptions): Promise<Scenario> {
+  return Scenario.start(options);
 }
 
 /**
