@@ -1,50 +1,52 @@
 /** AlertService: the committed alert event log, replayed from a sequence number and then followed live. */
-import type * as grpc from '@grpc/grpc-js';
-import { SequenceTrimmedError, type AlertEvent } from '../core/index.js';
+import * as grpc from '@grpc/grpc-js';
+import { LimitError } from '../core/index.js';
 import type { Engine } from '../engine.js';
+import { alertFilter } from './alert-filter.js';
+import { AlertSubscription } from './alert-stream.js';
 import type { Logger } from './handlers.js';
 import type { AlertEventMsg, StreamAlertsRequestMsg } from './messages.js';
 import { toServiceError } from './status.js';
 
-const pageSize = 1000;
-
-export function toAlertEventMsg(e: AlertEvent): AlertEventMsg {
-  return {
-    sequence: e.seq,
-    id: e.id,
-    rule: e.rule,
-    alert: e.alert,
-    labels: { ...e.labels },
-    fromState: e.from,
-    toState: e.to,
-    tsMs: e.ts,
-    value: e.value,
-    severity: e.severity,
-  };
+export interface AlertServiceOptions {
+  /** Most StreamAlerts calls open at once. @default 1000 */
+  readonly maxSubscribers?: number;
+  /** Live events buffered per subscriber before it is ended as too slow. @default 10000 */
+  readonly maxBufferedEvents?: number;
 }
 
-export function alertService(engine: Engine, _log: Logger): grpc.UntypedServiceImplementation {
+export interface AlertService {
+  readonly implementation: grpc.UntypedServiceImplementation;
+  /** StreamAlerts calls open right now. */
+  subscribers(): number;
+}
+
+export function alertService(engine: Engine, log: Logger, options: AlertServiceOptions = {}): AlertService {
+  const maxSubscribers = options.maxSubscribers ?? 1000;
+  const maxBufferedEvents = options.maxBufferedEvents ?? 10_000;
+  let open = 0;
   const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequestMsg, AlertEventMsg> = (call) => {
-    const { afterSequence, tail, rules } = call.request;
-    const ruleFilter = rules.length > 0 ? new Set(rules) : undefined;
-    let last = tail ? engine.lastSeq() : afterSequence;
-    const oldest = engine.store.oldestEventSeq();
-    if (!tail && oldest !== undefined && afterSequence + 1 < oldest && afterSequence !== 0) {
-      call.emit('error', toServiceError(new SequenceTrimmedError(afterSequence, oldest)));
+    let subscription: AlertSubscription;
+    try {
+      if (open >= maxSubscribers) throw new LimitError('concurrent alert stream subscribers', maxSubscribers, open + 1);
+      const filter = alertFilter(call.request);
+      const after = call.request.tail ? engine.lastSeq() : call.request.afterSequence;
+      open++;
+      let ended = false;
+      const onEnd = (): void => {
+        if (ended) return;
+        ended = true;
+        open--;
+      };
+      subscription = new AlertSubscription(engine, call, filter, after, { maxBufferedEvents, pageSize: 1000, onEnd });
+    } catch (e) {
+      call.emit('error', toServiceError(e));
       return;
     }
-    const send = (e: AlertEvent): void => {
-      if (e.seq <= last) return;
-      last = e.seq;
-      if (!ruleFilter || ruleFilter.has(e.rule)) call.write(toAlertEventMsg(e));
-    };
-    // Catch-up and subscription happen in one synchronous stretch: no commit can land in
-    // between, so the stream has neither a gap nor a repeat at the seam.
-    for (let page = engine.readEvents(last, pageSize); page.length > 0; page = engine.readEvents(last, pageSize)) page.forEach(send);
-    const unsubscribe = engine.subscribe((events) => events.forEach(send));
-    call.on('cancelled', unsubscribe);
-    call.on('close', unsubscribe);
-    call.on('error', unsubscribe);
+    // Headers go out at once, so a client knows the subscription is live before the first event.
+    call.sendMetadata(new grpc.Metadata());
+    subscription.start();
+    log('debug', 'alert stream opened', { peer: call.getPeer(), subscribers: open });
   };
-  return { streamAlerts };
+  return { implementation: { streamAlerts }, subscribers: () => open };
 }

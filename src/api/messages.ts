@@ -15,6 +15,8 @@ export interface RuleMsg {
   source: string;
   version: number;
   updatedAtMs: number;
+  labels: Record<string, string>;
+  severity: string;
 }
 
 export interface AppliedRuleMsg {
@@ -57,6 +59,32 @@ export interface StreamAlertsRequestMsg {
   afterSequence: number;
   tail: boolean;
   rules: string[];
+  labels: Record<string, string>;
+  severities: string[];
+  clusters: string[];
+}
+
+export interface ListRulesRequestMsg {
+  namePrefix: string;
+  labels: Record<string, string>;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListRulesResponseMsg {
+  rules: RuleMsg[];
+  nextPageToken: string;
+}
+
+export interface UpdateRuleRequestMsg {
+  source: string;
+  name: string;
+  expectedVersion: number;
+}
+
+export interface ApplyRulesRequestMsg {
+  source: string;
+  expectedVersions: Record<string, number>;
 }
 
 export interface AlertEventMsg {

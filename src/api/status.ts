@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { ErrorCodes, isVigilError, RuleError, type Diagnostic, type ErrorCode, ArgumentError } from '../core/index.js';
+import { ErrorCodes, isVigilError, LimitError, RuleError, SequenceTrimmedError, type Diagnostic, type ErrorCode, ArgumentError } from '../core/index.js';
+import { ApiError } from './errors.js';
 import { protoDir } from './proto.js';
 
 const root = protobuf.loadSync(join(protoDir, 'google/rpc/status.proto'));
@@ -53,6 +54,8 @@ const statusOf: Record<ErrorCode, grpc.status> = {
 
 export interface StatusDetails {
   readonly code?: string;
+  /** ErrorInfo metadata: machine-readable context such as `last_sequence` or `required_role`. */
+  readonly info: Readonly<Record<string, string>>;
   readonly violations: ReadonlyArray<{ field: string; description: string }>;
 }
 
@@ -62,6 +65,14 @@ function pack(type: protobuf.Type, value: object): { typeUrl: string; value: Uin
 
 function diagnosticViolation(d: Diagnostic): { field: string; description: string } {
   return { field: `source:${d.line}:${d.column}`, description: d.rule ? `rule ${d.rule}: ${d.message}` : d.message };
+}
+
+/** The context of an error a client may act on, sent as ErrorInfo metadata. */
+function infoOf(err: unknown): Record<string, string> {
+  if (err instanceof ApiError) return { ...err.info };
+  if (err instanceof LimitError) return { limit: err.limit, max: String(err.max), actual: String(err.actual) };
+  if (err instanceof SequenceTrimmedError) return { requested_sequence: String(err.requested), oldest_sequence: String(err.oldest) };
+  return {};
 }
 
 /** Turns any thrown value into a gRPC error with status details; unknown errors become INTERNAL. */
@@ -75,7 +86,7 @@ export function toServiceError(err: unknown): grpc.ServiceError {
       : err instanceof ArgumentError
         ? [{ field: err.field, description: err.message }]
         : [];
-  const details = [pack(ErrorInfoType, { reason: code, domain: 'vigil.dev' })];
+  const details = [pack(ErrorInfoType, { reason: code, domain: 'vigil.dev', metadata: infoOf(err) })];
   if (violations.length > 0) details.push(pack(BadRequestType, { fieldViolations: violations }));
   const grpcCode = statusOf[code];
   const metadata = new grpc.Metadata();
@@ -86,16 +97,21 @@ export function toServiceError(err: unknown): grpc.ServiceError {
 /** Reads the Vigil code and field violations back out of a gRPC error (for the CLI and tests). */
 export function decodeStatusDetails(err: { metadata?: grpc.Metadata }): StatusDetails {
   const raw = err.metadata?.get(DETAILS_KEY)[0];
-  if (!raw || typeof raw === 'string') return { violations: [] };
+  if (!raw || typeof raw === 'string') return { info: {}, violations: [] };
   const status = StatusType.toObject(StatusType.decode(raw), { defaults: true }) as { details: Array<{ typeUrl: string; value: Uint8Array }> };
   let code: string | undefined;
+  let info: Record<string, string> = {};
   const violations: Array<{ field: string; description: string }> = [];
   for (const d of status.details) {
-    if (d.typeUrl === TYPE_PREFIX + 'google.rpc.ErrorInfo') code = (ErrorInfoType.toObject(ErrorInfoType.decode(d.value)) as { reason: string }).reason;
+    if (d.typeUrl === TYPE_PREFIX + 'google.rpc.ErrorInfo') {
+      const ei = ErrorInfoType.toObject(ErrorInfoType.decode(d.value), { defaults: true }) as { reason: string; metadata: Record<string, string> };
+      code = ei.reason;
+      info = ei.metadata;
+    }
     if (d.typeUrl === TYPE_PREFIX + 'google.rpc.BadRequest') {
       const br = BadRequestType.toObject(BadRequestType.decode(d.value), { defaults: true }) as { fieldViolations: Array<{ field: string; description: string }> };
       violations.push(...br.fieldViolations);
     }
   }
-  return { ...(code ? { code } : {}), violations };
+  return { ...(code ? { code } : {}), info, violations };
 }
