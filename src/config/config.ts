@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../core/index.js';
+import { mergeEnvTokens, parseTokenList, type TokenConfig } from './tokens.js';
 
 export interface VigilConfig {
   /** LMDB data directory. @default './data' */
@@ -12,6 +13,20 @@ export interface VigilConfig {
   grpc: {
     /** host:port of the gRPC server. @default '127.0.0.1:50051' */
     listen: string;
+    /** Serve a non-loopback address without TLS and authentication anyway; logs a warning. @default false */
+    allowInsecure: boolean;
+    tls: {
+      /** PEM certificate chain of the server; with keyFile, switches TLS on. @default '' */
+      certFile: string;
+      /** PEM private key of the server. @default '' */
+      keyFile: string;
+      /** PEM CA bundle; when set, clients must present a certificate it signed (mTLS). @default '' */
+      clientCaFile: string;
+    };
+    auth: {
+      /** Accepted bearer tokens with their roles; none means no token checks. @default [] */
+      tokens: TokenConfig[];
+    };
   };
   metrics: {
     /** host:port of the Prometheus scrape endpoint; empty disables it. @default '127.0.0.1:9464' */
@@ -30,6 +45,10 @@ export interface VigilConfig {
   limits: {
     /** Most rules on one server. @default 100000 */
     maxRules: number;
+    /** Most StreamAlerts calls open at once. @default 1000 */
+    maxStreamSubscribers: number;
+    /** Live events buffered per StreamAlerts call before it is ended as too slow. @default 10000 */
+    streamBufferEvents: number;
   };
   actors: {
     /** Most alert instances held in memory; the rest are passivated to LMDB and loaded on their next message. @default 1000000 */
@@ -41,11 +60,11 @@ export interface VigilConfig {
 
 export const defaultConfig: VigilConfig = {
   dataDir: './data',
-  grpc: { listen: '127.0.0.1:50051' },
+  grpc: { listen: '127.0.0.1:50051', allowInsecure: false, tls: { certFile: '', keyFile: '', clientCaFile: '' }, auth: { tokens: [] } },
   metrics: { listen: '127.0.0.1:9464' },
   ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000 },
   rules: { dir: 'config/rules' },
-  limits: { maxRules: 100_000 },
+  limits: { maxRules: 100_000, maxStreamSubscribers: 1000, streamBufferEvents: 10_000 },
   actors: { maxResident: 1_000_000 },
 };
 
@@ -57,6 +76,12 @@ const envKeys: Record<string, string> = {
   VIGIL_ALLOWED_LATENESS_MS: 'ingest.allowedLatenessMs',
   VIGIL_RULES_DIR: 'rules.dir',
   VIGIL_MAX_RESIDENT_ACTORS: 'actors.maxResident',
+  VIGIL_GRPC_ALLOW_INSECURE: 'grpc.allowInsecure',
+  VIGIL_GRPC_TLS_CERT: 'grpc.tls.certFile',
+  VIGIL_GRPC_TLS_KEY: 'grpc.tls.keyFile',
+  VIGIL_GRPC_TLS_CLIENT_CA: 'grpc.tls.clientCaFile',
+  VIGIL_MAX_STREAM_SUBSCRIBERS: 'limits.maxStreamSubscribers',
+  VIGIL_STREAM_BUFFER_EVENTS: 'limits.streamBufferEvents',
 };
 
 type Json = Record<string, unknown>;
@@ -75,6 +100,9 @@ function setPath(target: Json, path: string, value: unknown, where: string): voi
   if (expected === 'number' && typeof v === 'string') v = Number(v);
   if (expected === 'number' && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new ConfigError(`${where}: "${path}" must be a non-negative number`);
   if (expected === 'string' && typeof v !== 'string') throw new ConfigError(`${where}: "${path}" must be a string`);
+  if (expected === 'boolean' && typeof v === 'string' && /^(true|false|1|0)$/.test(v)) v = v === 'true' || v === '1';
+  if (expected === 'boolean' && typeof v !== 'boolean') throw new ConfigError(`${where}: "${path}" must be true or false`);
+  if (Array.isArray(obj[last]) && !Array.isArray(v)) throw new ConfigError(`${where}: "${path}" must be a list`);
   obj[last] = v;
 }
 
@@ -113,12 +141,16 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
       const { delivery, ...rest } = doc as Json;
       merge(config, rest, path);
       if (delivery !== undefined) config.delivery = delivery;
+      const auth = (config.grpc as { auth: { tokens: unknown } }).auth;
+      auth.tokens = parseTokenList(auth.tokens, `${path}: grpc.auth.tokens`);
     }
   } else if (file) throw new ConfigError(`config file ${file} does not exist`);
   for (const [name, key] of Object.entries(envKeys)) {
     const v = env[name];
     if (v !== undefined) setPath(config, key, v, `environment variable ${name}`);
   }
+  const result = config as unknown as VigilConfig;
+  if (env.VIGIL_AUTH_TOKENS !== undefined) result.grpc.auth.tokens = mergeEnvTokens(result.grpc.auth.tokens, env.VIGIL_AUTH_TOKENS);
   for (const [key, v] of Object.entries(options.overrides ?? {})) if (v !== undefined) setPath(config, key, v, 'command line');
-  return config as unknown as VigilConfig;
+  return result;
 }

@@ -1,2 +1,4 @@
 /** Config: the settings schema with documented defaults, loaded from file, environment and flags. */
 export { loadConfig, defaultConfig, type VigilConfig, type LoadConfigOptions } from './config.js';
+export { parseTokenList, mergeEnvTokens, tokenRoles, type TokenConfig } from './tokens.js';
+export { serverSecurity, type ServerSecurityConfig } from './security.js';
