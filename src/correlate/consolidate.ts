@@ -87,6 +87,21 @@ export class Consolidator {
     }
   }
 
+  /**
+   * A rule was deleted: what people were told fires resolves now, and its
+   * consolidated alerts and inhibitors go. Called between batches, so the
+   * committed records are all there is.
+   */
+  forgetRule(rule: string, ts: number, fx: CorrelateEffects): void {
+    for (const listed of this.d.records.list(`consolidated/${rule}/`, 'consolidated')) {
+      const rec = this.d.records.get(listed.id, 'consolidated')!;
+      for (const alert of Object.keys(rec.members)) this.stopInhibiting(alert, ts, fx);
+      if (rec.told) this.tell(rec, 'resolved', ts, Number.NaN, `rule-deleted:${rule}`, fx);
+      this.d.records.remove(rec.id, fx);
+      if (rec.cluster !== null) this.d.clusters.detach(rec.cluster, rec.id, fx);
+    }
+  }
+
   /** Every reason a firing member is held back now, window first. */
   explainMember(rec: ConsolidatedRecord, alert: string, ts: number): SuppressionReason[] {
     const member = rec.members[alert];

@@ -129,6 +129,11 @@ export class Correlator {
     this.latestTs = Math.max(this.latestTs, watermark);
   }
 
+  /** A rule was deleted (the engine's own serial step, committed like a batch): resolve and drop what correlate kept of it. */
+  forgetRule(rule: string, ts: number, fx: CorrelateEffects): void {
+    this.consolidator.forgetRule(rule, ts, fx);
+  }
+
   /** Call once a batch's effects are durable: bounds the memory held between batches. */
   committed(): void {
     if (this.records.size > this.maxResident) this.records.clear();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CorrelateEffects } from '../../src/correlate/index.js';
 import { Harness, H, lifecycle, M, rulesFrom } from './support.js';
 
 const rules = rulesFrom(`
@@ -106,5 +107,17 @@ describe('Correlator', () => {
     expect(h.correlator.clusters().map((c) => [c.cluster, c.snapshot.state])).toEqual([['c1', 'upgrading']]);
     expect(h.correlator.silenceList().map((s) => s.silence)).toEqual(['s1']);
     expect(h.correlator.incidents()).toEqual([]);
+  });
+});
+
+describe('Correlator.forgetRule', () => {
+  it('resolves what people were told of a deleted rule and drops its records', () => {
+    const h = new Harness({ rules });
+    h.batch({ alerts: [h.fire('disk_full', n1, 10), h.fire('ping_high', { agent: 'a1' }, 10)] });
+    const fx = new CorrelateEffects();
+    h.correlator.forgetRule('disk_full', 20, fx);
+    h.store.commit(fx);
+    expect(fx.notifications.map((e) => [e.kind === 'alert' && e.alert, e.kind === 'alert' && e.to, e.ts])).toEqual([['alert/disk_full/cluster=c1', 'resolved', 20]]);
+    expect([...h.store.records.keys()]).toEqual(['consolidated/ping_high/agent=a1']);
   });
 });
