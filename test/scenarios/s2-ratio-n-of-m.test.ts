@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scenarioRules } from '../language/scenario-rules.js';
+import type { DataPointMsg } from '../../src/api/index.js';
 import { inMinute, point, timeline, useScenarios } from '../support/scenario-harness.js';
 
 /**
@@ -33,18 +34,20 @@ const expected = timeline(`
   00:09:00  error_ratio  cluster=c1  firing   -> resolved  # steps 4-8: T T n/d T n/d (5 / 0 requests is no data, not a breach)
 `);
 
-/** Each node sends half of the cluster's figure: requests at 5 s into the step, errors at 35 s, in separate batches. */
-function stepBatches(step: number): Array<ReturnType<typeof point>[]> {
-  const requests: ReturnType<typeof point>[] = [];
-  const errors: ReturnType<typeof point>[] = [];
-  for (const [cluster, data] of [['c1', c1], ['c2', c2]] as const) {
-    for (const node of ['n1', 'n2']) {
-      const rps = data.rps[step];
-      if (rps !== undefined) requests.push(point('rps', { cluster, node }, rps / 2, inMinute(step, 5)));
-      errors.push(point('errors', { cluster, node }, data.errors[step]! / 2, inMinute(step, 35)));
-    }
-  }
-  return [requests, errors];
+/** Each node sends half of the cluster's figure: requests at 5 s into the step, errors at 35 s. */
+function requests(step: number): DataPointMsg[] {
+  return series('rps', (data) => data.rps[step], inMinute(step, 5));
+}
+
+function errors(step: number): DataPointMsg[] {
+  return series('errors', (data) => data.errors[step], inMinute(step, 35));
+}
+
+function series(name: string, value: (data: typeof c1) => number | undefined, tsMs: number): DataPointMsg[] {
+  return (['c1', 'c2'] as const).flatMap((cluster) => {
+    const v = value(cluster === 'c1' ? c1 : c2);
+    return v === undefined ? [] : ['n1', 'n2'].map((node) => point(name, { cluster, node }, v / 2, tsMs));
+  });
 }
 
 describe('S2 ratio with N-of-M rounds', () => {
@@ -53,10 +56,23 @@ describe('S2 ratio with N-of-M rounds', () => {
   it('aligns errors and requests per step and cluster and fires while at least 4 of the last 5 steps breach', async () => {
     const scenario = await start({ rules: scenarioRules.S2! });
     for (let step = 0; step < 10; step++) {
-      for (const points of stepBatches(step)) if (points.length > 0) await scenario.send({ points });
+      // Separate batches: requests, then errors.
+      for (const points of [requests(step), errors(step)]) if (points.length > 0) await scenario.send({ points });
     }
     // Step 9 closes when the watermark reaches its end.
     await scenario.advanceTo(inMinute(10));
+    expect(await scenario.rows()).toEqual(expected);
+  });
+
+  it('aligns them the same when the errors series arrives a step behind the requests, within the allowed lateness', async () => {
+    // Each batch carries step k's requests with step k-1's errors. With 2 minutes of lateness the watermark
+    // trails by two steps, so step k-1 is still open when its errors arrive; it closes at the same event time.
+    const scenario = await start({ rules: scenarioRules.S2!, allowedLatenessMs: 120_000 });
+    for (let step = 0; step <= 10; step++) {
+      const ack = await scenario.send({ points: [...(step < 10 ? requests(step) : []), ...(step > 0 ? errors(step - 1) : [])] });
+      expect(ack.late).toBe(0);
+    }
+    await scenario.advanceTo(inMinute(12));
     expect(await scenario.rows()).toEqual(expected);
   });
 });
