@@ -112,7 +112,11 @@ export class Clusters implements ClusterView {
   private syncDeadlines(id: string, before: ClusterSnapshot, after: ClusterSnapshot, fx: CorrelateEffects): void {
     const old = clusterDeadlines(before);
     const now = clusterDeadlines(after);
-    for (const at of old) if (!now.includes(at)) fx.deadlinesRemoved.push([at, id]);
+    for (const at of old) {
+      if (now.includes(at)) continue;
+      fx.deadlinesRemoved.push([at, id]);
+      this.deadlines.remove(at, id);
+    }
     for (const at of now) {
       if (old.includes(at)) continue;
       fx.deadlinesAdded.push([at, id]);

@@ -111,7 +111,8 @@ export class Consolidator {
 
   private create(key: SubjectKey, e: AlertEvent, meta: RuleCorrelation | undefined, fx: CorrelateEffects): ConsolidatedRecord {
     const labels = key.cluster !== null ? { ...(meta?.labels ?? {}), [meta!.scope!]: key.cluster } : e.labels;
-    if (key.cluster !== null) this.d.clusters.attach(key.cluster, key.record, fx);
+    // Only a firing member makes the record worth keeping; a clear for an unknown one is dropped again at once.
+    if (key.cluster !== null && e.to === 'firing') this.d.clusters.attach(key.cluster, key.record, fx);
     return {
       kind: 'consolidated',
       v: CORRELATE_RECORD_VERSION,
@@ -157,7 +158,7 @@ export class Consolidator {
       if (held) outcome = { held };
     }
     if (firing.length === 0 && next.told === null) {
-      this.d.records.remove(next.id, fx);
+      if (this.d.records.get(next.id, 'consolidated')) this.d.records.remove(next.id, fx);
       if (next.cluster !== null) this.d.clusters.detach(next.cluster, next.id, fx);
     } else {
       this.d.records.put(next, fx);

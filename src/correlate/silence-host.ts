@@ -55,6 +55,7 @@ export class SilenceHost {
     if (!rec) return new SilenceNotFoundError(silence);
     if (silenceEnd(rec) <= ts) return rec;
     fx.deadlinesRemoved.push([rec.endsAt, id]);
+    this.deadlines.remove(rec.endsAt, id);
     return this.end({ ...rec, expiredAt: ts }, ts, fx);
   }
 
