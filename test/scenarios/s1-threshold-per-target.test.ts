@@ -51,6 +51,17 @@ describe('S1 threshold per target, trigger and clear', () => {
     expect(events.every((e) => e.severity === 'warning')).toBe(true);
   });
 
+  it('evaluates points in event-time order when they arrive out of order within the allowed lateness', async () => {
+    // 30 s of lateness: each point waits until the watermark passes it, so swapped batches change nothing.
+    const scenario = await start({ rules: scenarioRules.S1!, allowedLatenessMs: 30_000 });
+    for (const i of [0, 2, 1, 4, 3, 6, 5, 7]) {
+      const ack = await scenario.send({ points: batches[i]! });
+      expect(ack.late).toBe(0);
+    }
+    await scenario.advanceTo(at('0:01:40')); // releases the last points (01:10 + 30 s)
+    expect(await scenario.rows()).toEqual(expected);
+  });
+
   it('posts one Slack message on each trigger and one on each clear, and none for a repeated breach or a re-sent batch', async () => {
     slack = await startRecordingServer();
     const scenario = await start({
