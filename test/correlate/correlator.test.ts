@@ -121,3 +121,22 @@ describe('Correlator.forgetRule', () => {
     expect([...h.store.records.keys()]).toEqual(['consolidated/ping_high/agent=a1']);
   });
 });
+
+describe('lifecycle events', () => {
+  it('read the cluster from the tag, else the field, take a declared end, and ignore other events', () => {
+    const h = new Harness({ rules });
+    h.batch({
+      lifecycle: [
+        { type: 'cluster.maintenance.started', tags: {}, fields: { cluster: 'c1', duration_ms: 30 * M }, ts: 0 },
+        lifecycle('cluster.upgrade.started', 'c2', 0, { until: 10 * M }),
+        { type: 'heartbeat', tags: { node: 'n1' }, fields: {}, ts: 0 },
+        lifecycle('job.started', 'c3', 0),
+      ],
+    });
+    expect(h.correlator.clusters().map((c) => [c.cluster, c.snapshot.state, c.snapshot.context.window?.deadline])).toEqual([
+      ['c1', 'maintenance', 30 * M],
+      ['c2', 'upgrading', 10 * M],
+    ]);
+    expect([...h.store.deadlines.values()].sort((a, b) => a[0] - b[0])).toEqual([[10 * M, 'cluster/c2'], [30 * M, 'cluster/c1']]);
+  });
+});
