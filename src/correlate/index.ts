@@ -24,6 +24,7 @@ export { CorrelateEffects, type CommandResult } from './effects.js';
 export { validateCommand, type OperatorCommand, type SilenceSpec } from './commands.js';
 export { correlationOf, type RuleCorrelation, type RuleLookup } from './rule-meta.js';
 export type { InhibitionRuleSpec } from './inhibition.js';
+export { silenceInForce, silenceEnd } from './silences.js';
 export { LIFECYCLE_EVENT_TYPES } from './lifecycle.js';
 export { ownsActorId, CORRELATE_PREFIXES, UPGRADE_TIMEOUT_RULE, UNREACHABLE_RULE } from './ids.js';
 export { ClusterNotFoundError } from './clusters.js';
