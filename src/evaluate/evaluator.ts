@@ -8,14 +8,14 @@ import { restoreAlertSnapshot } from '../../actors/index.js';
 import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
 import type { AlertRecord } from '../store/index.js';
-import type { BatchEffects } from './batch-effects.js';
+import { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
-import { ruleOfActorId, seriesKey } from './group-key.js';
+import { ruleOfActorId } from './group-key.js';
 import type { ActorLoader, HostContext } from './host.js';
 import { OrderedBuffer, type BufferedItem } from './ordered-buffer.js';
 import { PointHost } from './point-host.js';
 import { ResidentSet } from './resident-set.js';
-import { Router, type AnyHost } from './router.js';
+import { Router, type AnyHost, type EventSub, type MetricSub } from './router.js';
 import { SequenceHost } from './sequence-host.js';
 import { StepHost } from './step-host.js';
 import { Watermarks, type SourceProgress } from './watermark.js';
@@ -122,6 +122,11 @@ export class Evaluator {
     return { state: this.state(), ...(buffer ? { buffer } : {}) };
   }
 
+  /** Takes the next alert-log sequence number, for later stages that append to the same log (correlate). */
+  allocateSeq(): number {
+    return this.seq++;
+  }
+
   /** Late items per rule and source since the data directory was created. */
   lateCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
     return this.state().late ?? {};
@@ -168,19 +173,32 @@ export class Evaluator {
    */
   evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = [], source = '', now = 0): void {
     this.marks.beginBatch(source, now);
+    this.fx = fx;
+    this.source = source;
     let p = 0;
     let e = 0;
     while (p < points.length || e < events.length) {
-      const item: Ordered = e >= events.length || (p < points.length && points[p]!.ts <= events[e]!.ts) ? { point: points[p++]! } : { event: events[e++]! };
-      const ts = item.point ? item.point.ts : item.event.ts;
-      const w = this.marks.observe(source, ts);
+      const isPoint = e >= events.length || (p < points.length && points[p]!.ts <= events[e]!.ts);
+      const point = isPoint ? points[p++]! : undefined;
+      const event = isPoint ? undefined : events[e++]!;
+      const ts = point ? point.ts : event!.ts;
+      const w = this.marks.observe(ts);
       if (w > this.released) this.release(w, fx);
       if (ts < w) {
         fx.late++;
-        this.countLate(item, source);
+        this.countLate(point ? { point } : { event: event! }, source);
         continue;
       }
-      this.route(item, ts, source, fx);
+      this.needsOrder = false;
+      if (point) {
+        this.point = point;
+        this.router.matchPoint(point, this.visitPoint);
+        if (this.needsOrder) this.buffer.add({ point }, ts, source);
+      } else {
+        this.event = event!;
+        this.router.matchEvent(event!, this.visitEvent);
+        if (this.needsOrder) this.buffer.add({ event: event! }, ts, source);
+      }
     }
   }
 
@@ -190,31 +208,35 @@ export class Evaluator {
     if (w > this.released) this.release(w, fx);
   }
 
-  private route(item: Ordered, ts: number, source: string, fx: BatchEffects): void {
-    let ordered = false;
-    const onStep = (host: StepHost, input: number, sample: Omit<Parameters<StepHost['onSample']>[0], 'input'>): void => {
-      if (!host.onSample({ ...sample, input }, this.released, fx)) this.bumpLate(host.rule.name, source);
-      this.schedule(host);
-    };
-    if (item.point) {
-      const point = item.point;
-      let series: string | undefined;
-      this.router.matchPoint(point, (sub) => {
-        if (sub.kind === 'point') ordered = true;
-        else onStep(sub.host, sub.input, { value: point.value, ts, tags: point.tags, series: (series ??= seriesKey(point.name, point.tags)) });
-      });
-    } else {
-      const event = item.event;
-      this.router.matchEvent(event, (sub) => {
-        if (sub.kind === 'sequence') ordered = true;
-        else onStep(sub.host, sub.input, { value: 1, ts, tags: event.tags, read: (k) => sub.match.attribute(event, k), series: '' });
-      });
+  // The item being routed, kept in fields so the visitors below are allocated once, not per point.
+  private fx = new BatchEffects();
+  private source = '';
+  private point: DataPoint | undefined;
+  private event: VigilEvent | undefined;
+  private needsOrder = false;
+
+  private readonly visitPoint = (sub: MetricSub): void => {
+    const point = this.point!;
+    if (sub.kind === 'point') {
+      // Point rules see items in event-time order: an item ahead of the watermark waits in the buffer.
+      if (point.ts <= this.released) sub.host.onPoint(point, this.fx);
+      else this.needsOrder = true;
+      return;
     }
-    if (!ordered) return;
-    // Point and sequence rules see items in event-time order: hold the item until the watermark passes it.
-    if (ts <= this.released) this.dispatchOrdered(item, fx);
-    else this.buffer.add(item.point ? { point: item.point } : { event: item.event }, ts, source);
-  }
+    if (!sub.host.onSample(sub.input, point.value, point.ts, point.tags, undefined, point.name, this.released, this.fx)) this.bumpLate(sub.host.rule.name, this.source);
+    this.schedule(sub.host);
+  };
+
+  private readonly visitEvent = (sub: EventSub): void => {
+    const event = this.event!;
+    if (sub.kind === 'sequence') {
+      if (event.ts <= this.released) sub.host.onEvent(event, this.fx);
+      else this.needsOrder = true;
+      return;
+    }
+    if (!sub.host.onSample(sub.input, 1, event.ts, event.tags, (k) => sub.match.attribute(event, k), event.type, this.released, this.fx)) this.bumpLate(sub.host.rule.name, this.source);
+    this.schedule(sub.host);
+  };
 
   private dispatchOrdered(item: Ordered, fx: BatchEffects): void {
     if (item.point) {

@@ -15,9 +15,33 @@ export function groupOf(tags: Tags, groupBy: readonly string[] | undefined, read
   for (const k of keys) {
     const v = read(k) ?? '';
     labels[k] = v;
-    key += `${key === '' ? '' : ','}${k}=${encodeURIComponent(v)}`;
+    key += `${key === '' ? '' : ','}${k}=${encode(v)}`;
   }
   return { key, labels };
+}
+
+// Values made only of these characters read the same encoded; skipping encodeURIComponent for them is the hot path.
+const PLAIN = /^[\w.~-]*$/;
+const encode = (v: string): string => (PLAIN.test(v) ? v : encodeURIComponent(v));
+
+/** Just the key of `groupOf(tags, labels)`, without building the labels object (the per-point path). */
+export function groupKey(tags: Tags, labels: readonly string[], read?: (name: string) => string | undefined): string {
+  if (labels.length === 1) {
+    const l = labels[0]!;
+    return `${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
+  }
+  let key = '';
+  for (const l of labels) key += `${key === '' ? '' : ','}${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
+  return key;
+}
+
+/** The labels a grouping keeps of a series (`groupByIR(...).labels`). */
+export function labelNames(tags: Tags, grouping: GroupingIR): readonly string[] {
+  if (grouping.mode === 'by') return grouping.labels;
+  const keys = Object.keys(tags).sort();
+  if (grouping.mode === 'series') return keys;
+  const drop = new Set(grouping.labels);
+  return keys.filter((k) => !drop.has(k));
 }
 
 /** The group of a series under a data expression's grouping. `read` looks a label up (events: tag, else field). */

@@ -10,20 +10,8 @@ import type { AlertRecord, StepRecord, StoredStepValue } from '../store/index.js
 import { accumulate, aggregateValue, newAccumulator } from './aggregate.js';
 import { AlertDriver } from './alert-driver.js';
 import type { BatchEffects } from './batch-effects.js';
-import { alertActorId, groupByIR } from './group-key.js';
+import { alertActorId, groupKey, groupOf, labelNames, seriesKey } from './group-key.js';
 import type { HostContext, RuleHost } from './host.js';
-
-/** One sample routed to an input of this rule. */
-export interface Sample {
-  readonly input: number;
-  readonly value: number;
-  readonly ts: number;
-  readonly tags: Tags;
-  /** Reads a label (events: tag, else field). */
-  readonly read?: (name: string) => string | undefined;
-  /** Names the series, for `rate`. */
-  readonly series: string;
-}
 
 export class StepHost implements RuleHost {
   readonly stepMs: number;
@@ -70,33 +58,42 @@ export class StepHost implements RuleHost {
     for (const rec of records) if (rec.step && rec.step.rule === this.rule.source && this.isLive(rec.step)) this.live.set(rec.id.slice(prefix), rec);
   }
 
-  /** Folds a sample in; returns false when it is late for its group (its step already closed). */
-  onSample(s: Sample, watermark: number, fx: BatchEffects): boolean {
-    const input = this.ir.inputs[s.input]!;
-    const group = groupByIR(s.tags, input.grouping, s.read);
-    const k = Math.floor(s.ts / this.stepMs);
+  /**
+   * Folds one sample of input `input` in; returns false when it is late for its
+   * group (its step already closed). `read` looks a label up (events: tag, else
+   * field); `name` names the series for `rate`. The hot path: no allocation for a
+   * group that exists and a step that is open.
+   */
+  onSample(input: number, value: number, ts: number, tags: Tags, read: ((name: string) => string | undefined) | undefined, name: string, watermark: number, fx: BatchEffects): boolean {
+    const inp = this.ir.inputs[input]!;
+    const names = labelNames(tags, inp.grouping);
+    const key = groupKey(tags, names, read);
+    const k = Math.floor(ts / this.stepMs);
     if (this.live.size === 0) this.closedByWatermark = Math.max(this.closedByWatermark, Math.floor(watermark / this.stepMs) - 1);
-    let rec = this.live.get(group.key) ?? this.load(group.key, group.labels);
+    let rec = this.live.get(key);
+    const wasLive = rec !== undefined;
+    if (!rec) rec = this.load(key, () => groupOf(tags, names, read).labels, fx);
     const st = rec.step!;
     if (k <= st.closed) {
       this.late++;
       return false;
     }
-    let open = st.open.find((o) => o.k === k);
+    let open = st.open.length === 1 && st.open[0]!.k === k ? st.open[0] : st.open.find((o) => o.k === k);
     if (!open) {
       open = { k, acc: this.ir.inputs.map(() => null) };
       st.open.push(open);
       st.open.sort((a, b) => a.k - b.k);
     }
-    accumulate((open.acc[s.input] ??= newAccumulator()), input.source === 'metric' ? input.aggregation : 'count', s.value, s.ts, s.series);
+    const agg = inp.source === 'metric' ? inp.aggregation : 'count';
+    accumulate((open.acc[input] ??= newAccumulator()), agg, value, ts, agg === 'rate' ? seriesKey(name, tags) : '');
     if (this.expect) {
-      const tuple = this.expect.by.map((l) => (s.read ? s.read(l) : s.tags[l]) ?? '').join('\u0000');
+      const tuple = this.expect.by.map((l) => (read ? read(l) : tags[l]) ?? '').join('\u0000');
       if (!(open.sources ??= []).includes(tuple)) open.sources.push(tuple);
     }
-    rec = this.driver.sawData(rec, s.ts, fx);
-    this.driver.save(rec, fx);
-    this.track(group.key, rec);
-    if (this.expect) this.closeComplete(group.key, fx);
+    if (this.ir.noData) rec = this.driver.sawData(rec, ts, fx);
+    fx.actors.set(rec.id, rec);
+    if (!wasLive || this.live.get(key) !== rec) this.track(key, rec);
+    if (this.expect) this.closeComplete(key, fx);
     return true;
   }
 
@@ -107,7 +104,9 @@ export class StepHost implements RuleHost {
     for (const key of this.sortedKeys) {
       const rec = this.live.get(key);
       if (!rec || rec.step!.closed >= k) continue;
-      this.track(key, this.close(rec, k, fx));
+      const closed = this.close(rec, k, fx);
+      this.track(key, closed);
+      if (!this.live.has(key)) this.settle(closed, fx);
       if (this.expect) this.closeComplete(key, fx);
     }
   }
@@ -120,16 +119,16 @@ export class StepHost implements RuleHost {
     if (this.live.has(key)) this.live.set(key, next);
   }
 
-  private load(key: string, labels: Tags): AlertRecord {
+  private load(key: string, labels: () => Tags, fx: BatchEffects): AlertRecord {
     const id = alertActorId(this.rule.name, key);
-    const rec = this.ctx.instances.get(id) ?? this.driver.create(id, labels);
+    const rec = this.ctx.instances.get(id) ?? this.driver.create(id, labels());
     const fresh = !rec.step || rec.step.rule !== this.rule.source;
     // A group back after a while (or a changed rule) starts from an empty history, closed up to the watermark.
-    const closed = fresh ? this.closedByWatermark : Math.max(rec.step!.closed, this.closedByWatermark);
     if (fresh) {
-      const step: StepRecord = { rule: this.rule.source, closed, open: [], lastDataStep: null, hist: this.ir.slots.map(() => []), trues: [] };
-      return { ...rec, step };
+      const step: StepRecord = { rule: this.rule.source, closed: this.closedByWatermark, open: [], lastDataStep: null, hist: this.ir.slots.map(() => []), trues: [] };
+      return this.driver.save({ ...rec, step }, fx);
     }
+    rec.step!.closed = Math.max(rec.step!.closed, this.closedByWatermark);
     return rec;
   }
 
@@ -138,6 +137,15 @@ export class StepHost implements RuleHost {
       if (!this.live.has(key)) this.sortedKeys = undefined;
       this.live.set(key, rec);
     } else if (this.live.delete(key)) this.sortedKeys = undefined;
+  }
+
+  /** Step state of a group that left the live set, when nothing in it can matter again (memory: most groups). */
+  private settle(rec: AlertRecord, fx: BatchEffects): AlertRecord {
+    const st = rec.step!;
+    // A step closed early (expect) is ahead of the watermark: its record must remember that, or a straggler would reopen it.
+    if (this.isLive(st) || st.closed > this.closedByWatermark || st.trues.length > 0 || st.hist.some((h) => h.some((v) => v !== null))) return rec;
+    const { step: _dropped, ...rest } = rec;
+    return this.driver.save(rest, fx);
   }
 
   private isLive(st: StepRecord): boolean {
@@ -151,7 +159,9 @@ export class StepHost implements RuleHost {
       const next = rec?.step!.open[0];
       // Only the oldest open step: rounds complete in order, and empty steps before it hold nothing back.
       if (!rec || !next || (next.sources?.length ?? 0) < this.expect!.sources) return;
-      this.track(key, this.close(rec, next.k, fx));
+      const closed = this.close(rec, next.k, fx);
+      this.track(key, closed);
+      if (!this.live.has(key)) this.settle(closed, fx);
     }
   }
 

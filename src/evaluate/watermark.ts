@@ -23,6 +23,9 @@ export class Watermarks {
   private readonly sources = new Map<string, SourceProgress>();
   private readonly lateness = new Map<string, number>();
   private now = 0;
+  /** The source of the batch being evaluated, looked up once per batch. */
+  private batch: SourceProgress | undefined;
+  private batchLateness = 0;
   /** The partition watermark: items below it are late, steps and deadlines up to it are final. */
   current = Number.NEGATIVE_INFINITY;
 
@@ -41,16 +44,23 @@ export class Watermarks {
   /** A batch of `source` starts at wall-clock `now`. */
   beginBatch(source: string, now: number): void {
     this.now = now;
-    const p = this.sources.get(source);
+    let p = this.sources.get(source);
     if (p) p.lastBatchAt = now;
-    else this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, lastBatchAt: now });
+    else this.sources.set(source, (p = { maxTs: Number.NEGATIVE_INFINITY, lastBatchAt: now }));
+    this.batch = p;
+    this.batchLateness = this.latenessOf(source);
   }
 
-  /** Records an item of `source` at `ts`; returns the watermark it leads to (maybe unchanged). */
-  observe(source: string, ts: number): number {
-    const p = this.sources.get(source)!;
+  /** Records an item of the current batch's source at `ts`; returns the watermark it leads to (maybe unchanged). */
+  observe(ts: number): number {
+    const p = this.batch!;
     if (ts <= p.maxTs) return this.current;
     p.maxTs = ts;
+    if (this.sources.size === 1) {
+      const mark = ts - this.batchLateness;
+      if (mark > this.current) this.current = mark;
+      return this.current;
+    }
     return this.compute();
   }
 
