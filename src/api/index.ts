@@ -4,7 +4,7 @@ export { connect, call, type VigilClients, type ConnectOptions, type ClientTls }
 export { toServiceError, decodeStatusDetails, type StatusDetails } from './status.js';
 export { toAlertEventMsg } from './alert-stream.js';
 export { roles, methodRoles, requiredRole, hashToken, type Role, type TokenGrant } from './auth.js';
-export { isLoopback, type GrpcSecurity, type ServerTls } from './transport.js';
+export { checkBindPolicy, isLoopback, type GrpcSecurity, type ServerTls } from './transport.js';
 export { UnauthenticatedError, PermissionDeniedError, SubscriberTooSlowError } from './errors.js';
 export type { Logger } from './handlers.js';
 export type * from './messages.js';

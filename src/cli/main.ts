@@ -3,15 +3,27 @@
 import { Command } from 'commander';
 import { registerActors } from './actors-commands.js';
 import { registerAlerts } from './alerts-commands.js';
+import { registerCompletion } from './completion.js';
 import { registerDeliveries } from './deliveries-commands.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules-commands.js';
 import { registerServe } from './serve-command.js';
+import { registerToken } from './token-commands.js';
+
+// grpc-js passes an IP address as the TLS server name, which Node flags as deprecated (DEP0123) on every
+// TLS connection to an IP; operators can do nothing about it, so the CLI does not print deprecations.
+process.noDeprecation = true;
 
 const program = new Command('vigil')
   .description('Vigil: streaming alerting engine')
   .option('-s, --server <host:port>', 'server address (default $VIGIL_SERVER or 127.0.0.1:50051)')
   .option('--json', 'machine-readable output')
+  .option('--token <token>', 'API token, sent as "authorization: Bearer" (default $VIGIL_TOKEN)')
+  .option('--tls', 'connect with TLS, trusting the system CAs (default $VIGIL_TLS)')
+  .option('--tls-ca <file>', 'PEM CA that signed the server certificate; implies --tls (default $VIGIL_TLS_CA)')
+  .option('--tls-cert <file>', 'PEM client certificate, for servers that require one (default $VIGIL_TLS_CERT)')
+  .option('--tls-key <file>', 'PEM key of the client certificate (default $VIGIL_TLS_KEY)')
+  .option('--tls-server-name <name>', 'verify the server certificate for this name (default $VIGIL_TLS_SERVER_NAME)')
   .showHelpAfterError()
   .addHelpText(
     'after',
@@ -25,7 +37,10 @@ Examples:
   vigil actors inspect 'alert/high_cpu/cluster=c1,node=n2'
   vigil deliveries ls --archived       notifications given up, with the reason
   vigil deadletter ls --source kafka:  inputs that could not be used
-  vigil demo                           server + simulator, prints alerts as they fire`,
+  vigil demo                           server + simulator, prints alerts as they fire
+  vigil --server vigil.example:50051 --tls-ca ca.pem --token "$T" rules ls
+  vigil token new --name ci --role write   a token and the config entry that accepts it
+  source <(vigil completion bash)      shell completion (bash or zsh)`,
   );
 
 registerServe(program);
@@ -34,5 +49,7 @@ registerAlerts(program);
 registerActors(program);
 registerDeliveries(program);
 registerDemo(program);
+registerToken(program);
+registerCompletion(program);
 
 await program.parseAsync(process.argv);

@@ -11,12 +11,13 @@ export interface ServeFlags {
   listen?: string;
   metricsListen?: string;
   rulesDir?: string;
+  allowInsecure?: boolean;
 }
 
 export function configFromFlags(o: ServeFlags): ReturnType<typeof loadConfig> {
   return loadConfig({
     ...(o.config ? { file: o.config } : {}),
-    overrides: { dataDir: o.dataDir, 'grpc.listen': o.listen, 'metrics.listen': o.metricsListen, 'rules.dir': o.rulesDir },
+    overrides: { dataDir: o.dataDir, 'grpc.listen': o.listen, 'metrics.listen': o.metricsListen, 'rules.dir': o.rulesDir, 'grpc.allowInsecure': o.allowInsecure },
   });
 }
 
@@ -26,7 +27,8 @@ export function addServeFlags(cmd: Command): Command {
     .option('--data-dir <dir>', 'LMDB data directory (default ./data)')
     .option('--listen <host:port>', 'gRPC address (default 127.0.0.1:50051; port 0 picks one)')
     .option('--metrics-listen <host:port>', 'Prometheus endpoint (default 127.0.0.1:9464; "" disables)')
-    .option('--rules-dir <dir>', 'folder of .vigil files applied at start (default config/rules)');
+    .option('--rules-dir <dir>', 'folder of .vigil files applied at start (default config/rules)')
+    .option('--allow-insecure', 'serve a non-loopback address without TLS and tokens (logs a warning; = grpc.allowInsecure)');
 }
 
 /** Prints a start-up failure the way an operator can act on it, and exits. */

@@ -1,14 +1,14 @@
 /** `vigil serve`: opens the data directory, applies the rule files, and starts gRPC and telemetry. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startGrpcServer } from '../api/index.js';
-import type { VigilConfig } from '../config/index.js';
+import { checkBindPolicy, startGrpcServer } from '../api/index.js';
+import { serverSecurity, type VigilConfig } from '../config/index.js';
 import { RuleError, systemClock } from '../core/index.js';
 import { createDelivery, parseDeliveryConfig, type Delivery } from '../deliver/index.js';
 import { Engine } from '../engine.js';
 import type { Source } from '../ingest/index.js';
 import { createKafkaSource, kafkaConfigFromEnv } from '../ingest/kafka/index.js';
-import { startTelemetry, type Logger } from '../telemetry/index.js';
+import { silentLogger, startTelemetry, type Logger } from '../telemetry/index.js';
 
 export interface RunningServer {
   readonly engine: Engine;
@@ -51,6 +51,10 @@ async function applyRuleDir(engine: Engine, dir: string, log: Logger): Promise<v
 }
 
 export async function startServer(config: VigilConfig, log: Logger): Promise<RunningServer> {
+  // Bad TLS files and an unprotected public address fail before the data directory is opened;
+  // startGrpcServer checks the address again and logs the warning when allowInsecure lets it pass.
+  const security = serverSecurity(config);
+  checkBindPolicy(config.grpc.listen, security, silentLogger);
   const engine = Engine.open({
     dataDir: config.dataDir,
     clock: systemClock,
@@ -67,7 +71,14 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     d.start();
     await applyRuleDir(engine, config.rules.dir, log);
     const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
-    const grpc = await startGrpcServer(engine, log, { listen: config.grpc.listen, dataDir: config.dataDir, delivery: d });
+    const grpc = await startGrpcServer(engine, log, {
+      listen: config.grpc.listen,
+      dataDir: config.dataDir,
+      delivery: d,
+      security,
+      maxStreamSubscribers: config.limits.maxStreamSubscribers,
+      streamBufferEvents: config.limits.streamBufferEvents,
+    });
     const kafka = await startKafka(engine, config, log);
     // Source health is read on the wall clock at the edge, for gRPC health checking.
     const healthTimer = kafka

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connect } from '../../src/api/index.js';
 import { makeTestPki, type TestPki } from './support/certs.js';
 import { healthCheck } from './support/generic-clients.js';
-import { grants, startApiServer, tokens, type ApiTestServer } from './support/server.js';
+import { startTlsServer, tokens, type TlsTestServer } from './support/server.js';
 
 /** Every test dials 127.0.0.1, which the server certificate names in its SAN. */
 async function refusal(p: Promise<unknown>): Promise<number> {
@@ -16,16 +16,13 @@ async function refusal(p: Promise<unknown>): Promise<number> {
 }
 
 describe('TLS', () => {
+  let s: TlsTestServer;
   let pki: TestPki;
-  let s: ApiTestServer;
   beforeAll(async () => {
-    pki = makeTestPki();
-    s = await startApiServer({ security: { tls: { cert: pki.pem.serverCert, key: pki.pem.serverKey }, tokens: grants } });
+    s = await startTlsServer({ tokens: true });
+    pki = s.pki;
   });
-  afterAll(async () => {
-    await s.stop();
-    pki.remove();
-  });
+  afterAll(() => s.stop());
 
   it('serves a client that trusts the CA, with a token', async () => {
     const c = connect(s.address, { tls: { ca: pki.pem.ca }, token: tokens.read });
@@ -54,17 +51,14 @@ describe('TLS', () => {
 });
 
 describe('mutual TLS', () => {
+  let s: TlsTestServer;
   let pki: TestPki;
-  let s: ApiTestServer;
   beforeAll(async () => {
-    pki = makeTestPki();
     // No tokens: a verified client certificate is the authentication.
-    s = await startApiServer({ security: { tls: { cert: pki.pem.serverCert, key: pki.pem.serverKey, clientCa: pki.pem.ca } } });
+    s = await startTlsServer({ mutual: true });
+    pki = s.pki;
   });
-  afterAll(async () => {
-    await s.stop();
-    pki.remove();
-  });
+  afterAll(() => s.stop());
 
   it('serves a client with a certificate the CA signed', async () => {
     const c = connect(s.address, { tls: { ca: pki.pem.ca, cert: pki.pem.clientCert, key: pki.pem.clientKey } });

@@ -5,6 +5,7 @@ import { ManualClock } from '../../../src/core/index.js';
 import { Engine } from '../../../src/engine.js';
 import { silentLogger, type Logger } from '../../../src/telemetry/index.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { makeTestPki, type TestPki } from './certs.js';
 
 export interface ApiTestServer {
   readonly engine: Engine;
@@ -37,6 +38,25 @@ export async function startApiServer(options: Partial<GrpcServerOptions> = {}, l
       await grpc.close();
       await engine.close();
       dir.remove();
+    },
+  };
+}
+
+export interface TlsTestServer extends ApiTestServer {
+  readonly pki: TestPki;
+}
+
+/** A server with its own throwaway CA: TLS, client certificates required when `mutual`, tokens when `tokens`. */
+export async function startTlsServer(options: { mutual?: boolean; tokens?: boolean }): Promise<TlsTestServer> {
+  const pki = makeTestPki();
+  const tls = { cert: pki.pem.serverCert, key: pki.pem.serverKey, ...(options.mutual ? { clientCa: pki.pem.ca } : {}) };
+  const s = await startApiServer({ security: { tls, ...(options.tokens ? { tokens: grants } : {}) } });
+  return {
+    ...s,
+    pki,
+    stop: async () => {
+      await s.stop();
+      pki.remove();
     },
   };
 }
