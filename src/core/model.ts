@@ -54,3 +54,27 @@ export interface AlertEvent {
   /** Set when the transition happened because the group stopped reporting (`no data for`). */
   readonly noData?: boolean;
 }
+
+/** One member of an incident (a cluster's consolidated alert), as shown in tickets and templates. */
+export interface IncidentMember {
+  readonly id: string;
+  readonly labels: Tags;
+  readonly state: 'firing' | 'suppressed' | 'resolved';
+}
+
+/** A change of a cross-cluster incident: what correlate emits and delivery turns into one ticket per incident. */
+export interface IncidentEvent {
+  readonly kind: 'incident';
+  readonly seq: number;
+  /** Deterministic id of this change: `<incident id>#<seq>`. */
+  readonly id: string;
+  /** Incident id, `incident/<signature>`: stable across occurrences, so a ticket is found again. */
+  readonly incident: string;
+  readonly title: string;
+  readonly labels: Tags;
+  readonly annotations?: Tags;
+  readonly change: 'opened' | 'members-changed' | 'acknowledged' | 'resolved';
+  readonly members: readonly IncidentMember[];
+  readonly severity: string;
+  readonly ts: number;
+}

@@ -114,12 +114,12 @@ export class Clusters implements ClusterView {
     const now = clusterDeadlines(after);
     for (const at of old) {
       if (now.includes(at)) continue;
-      fx.deadlinesRemoved.push([at, id]);
+      fx.removeDeadline(at, id);
       this.deadlines.remove(at, id);
     }
     for (const at of now) {
       if (old.includes(at)) continue;
-      fx.deadlinesAdded.push([at, id]);
+      fx.addDeadline(at, id);
       this.deadlines.add(at, id);
     }
   }

@@ -32,6 +32,7 @@ export interface ConsolidatorDeps {
   readonly inhibitors: Inhibitors;
   readonly incidents: Incidents;
   readonly clusters: ClusterView;
+  /** Sequence numbers of notifications. */
   readonly nextSeq: () => number;
 }
 

@@ -25,8 +25,13 @@ export interface CorrelatorOptions {
   /** Committed records (the store's `actors` table). */
   readonly reader: CorrelateReader;
   readonly rules: RuleLookup;
-  /** Sequence numbers for raised alerts and notifications: the engine's one alert event log counter. */
+  /** Sequence numbers of the alerts correlate raises: the alert event log's one counter. */
   readonly nextSeq: () => number;
+  /**
+   * Sequence numbers of notifications and incident changes (their order and idempotency keys). Apart from the
+   * log's, so the log stays gap-free for StreamAlerts. @default nextSeq
+   */
+  readonly nextNotificationSeq?: () => number;
   /** An upgrade without a declared end times out after this long. @default 7_200_000 (2 h) */
   readonly upgradeTimeoutMs?: number;
   /** No heartbeat for this long makes a cluster unreachable; null switches it off. @default 300_000 (5 min) */
@@ -81,7 +86,8 @@ export class Correlator {
       // The alerts a cluster raises are correlated like any other (silences and inhibition rules apply); no decision is recorded for them.
       raise: (event, fx) => void this.consolidator.onTransition(event, fx),
     });
-    this.incidentHost = new Incidents(this.records, options.nextSeq);
+    const nextNotificationSeq = options.nextNotificationSeq ?? options.nextSeq;
+    this.incidentHost = new Incidents(this.records, nextNotificationSeq);
     this.consolidator = new Consolidator({
       records: this.records,
       rules: options.rules,
@@ -89,7 +95,7 @@ export class Correlator {
       inhibitors: this.inhibitors,
       incidents: this.incidentHost,
       clusters: this.clusterHost,
-      nextSeq: options.nextSeq,
+      nextSeq: nextNotificationSeq,
     });
     this.silenceHost = new SilenceHost(this.silences, this.deadlines, release);
     this.restore([]);
@@ -162,6 +168,8 @@ export class Correlator {
 
   private fireDue(ts: number, fx: CorrelateEffects): void {
     for (let d = this.deadlines.takeDue(ts); d; d = this.deadlines.takeDue(ts)) {
+      // Gone from the table whatever the owner makes of it: a stale one (the machine moved on) must not come back at restart.
+      fx.removeDeadline(d.at, d.id);
       if (d.id.startsWith('cluster/')) this.clusterHost.onDeadline(d.id, d.at, fx);
       else if (d.id.startsWith('silence/')) this.silenceHost.onDeadline(d.id, d.at, fx);
     }

@@ -1,6 +1,6 @@
 /** What correlate reads, persists and decides: records, suppression reasons, decisions and the events delivery turns into notifications. */
 import type { ClusterSnapshot, IncidentSnapshot } from '../../actors/index.js';
-import type { AlertEvent, Tags } from '../core/index.js';
+import type { AlertEvent, IncidentEvent, IncidentMember, Tags } from '../core/index.js';
 
 /** Why an alert notifies nobody. `id` names what suppresses it: the cluster actor, the silence, or the inhibiting alert. */
 export interface SuppressionReason {
@@ -38,29 +38,12 @@ export interface NoticeEvent extends AlertEvent {
   readonly cause: string;
 }
 
-export interface IncidentMemberView {
-  readonly id: string;
-  readonly labels: Tags;
-  readonly state: 'firing' | 'suppressed' | 'resolved';
-}
+export type IncidentMemberView = IncidentMember;
 
-/** A change of a cross-cluster incident; the shape deliver's `IncidentEvent` expects, plus what changed. */
-export interface IncidentChange {
-  readonly kind: 'incident';
-  readonly seq: number;
-  /** `<incident id>#<seq>`. */
-  readonly id: string;
-  /** `incident/<signature>`: stable across occurrences, so a ticket is found again. */
-  readonly incident: string;
-  readonly title: string;
-  readonly labels: Tags;
-  readonly annotations?: Tags;
-  readonly change: 'opened' | 'members-changed' | 'acknowledged' | 'resolved';
+/** A change of a cross-cluster incident: deliver's `IncidentEvent` (core), plus what changed. */
+export interface IncidentChange extends IncidentEvent {
   /** The member that joined or recovered, for `opened`, `members-changed` and `resolved`. */
   readonly member?: { readonly id: string; readonly change: 'joined' | 'recovered' };
-  readonly members: readonly IncidentMemberView[];
-  readonly severity: string;
-  readonly ts: number;
   readonly occurrence: number;
   readonly acknowledged: boolean;
 }

@@ -43,7 +43,7 @@ export class SilenceHost {
       affected: [],
     };
     this.silences.put(rec, fx);
-    fx.deadlinesAdded.push([rec.endsAt, id]);
+    fx.addDeadline(rec.endsAt, id);
     this.deadlines.add(rec.endsAt, id);
     return rec;
   }
@@ -54,7 +54,7 @@ export class SilenceHost {
     const rec = this.silences.get(id);
     if (!rec) return new SilenceNotFoundError(silence);
     if (silenceEnd(rec) <= ts) return rec;
-    fx.deadlinesRemoved.push([rec.endsAt, id]);
+    fx.removeDeadline(rec.endsAt, id);
     this.deadlines.remove(rec.endsAt, id);
     return this.end({ ...rec, expiredAt: ts }, ts, fx);
   }
@@ -62,7 +62,7 @@ export class SilenceHost {
   onDeadline(id: string, at: number, fx: CorrelateEffects): void {
     const rec = this.silences.get(id);
     if (!rec || rec.expiredAt !== null || rec.endsAt !== at) return;
-    fx.deadlinesRemoved.push([at, id]);
+    fx.removeDeadline(at, id);
     this.end(rec, at, fx);
   }
 

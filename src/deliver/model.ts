@@ -1,32 +1,7 @@
 /** What the deliver stage stores and hands to receivers: notifications, outbox records, archived deliveries. */
-import type { AlertEvent, Tags } from '../core/index.js';
+import type { AlertEvent, IncidentEvent, IncidentMember, Tags } from '../core/index.js';
 
-/** One member of an incident (a cluster's consolidated alert), as shown in tickets and templates. */
-export interface IncidentMember {
-  readonly id: string;
-  readonly labels: Tags;
-  readonly state: 'firing' | 'suppressed' | 'resolved';
-}
-
-/**
- * A change of a cross-cluster incident. Correlate does not emit these yet;
- * the shape is what the deliver stage needs from it.
- */
-export interface IncidentEvent {
-  readonly kind: 'incident';
-  readonly seq: number;
-  /** Deterministic id of this change: `<incident id>#<change number>`. */
-  readonly id: string;
-  /** Incident id, e.g. `incident/<signature>`. */
-  readonly incident: string;
-  readonly title: string;
-  readonly labels: Tags;
-  readonly annotations?: Tags;
-  readonly change: 'opened' | 'members-changed' | 'acknowledged' | 'resolved';
-  readonly members: readonly IncidentMember[];
-  readonly severity: string;
-  readonly ts: number;
-}
+export type { IncidentEvent, IncidentMember } from '../core/index.js';
 
 /** An alert event, optionally with the rule's annotations (summary, runbook, ...). */
 export type DeliverableAlertEvent = AlertEvent & { readonly kind?: 'alert'; readonly annotations?: Tags };

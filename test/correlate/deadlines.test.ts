@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeadlineList } from '../../src/correlate/deadlines.js';
+import { Harness, lifecycle, M } from './support.js';
 
 describe('DeadlineList', () => {
   it('hands deadlines out in time order, once each, and forgets removed ones', () => {
@@ -18,5 +19,24 @@ describe('DeadlineList', () => {
     d.add(30, 'cluster/a');
     expect(d.takeDue(29)).toBeUndefined();
     expect(d.takeDue(30)).toEqual({ at: 30, id: 'cluster/a' });
+  });
+});
+
+describe('deadlines committed by a batch', () => {
+  it('leaves only the last heartbeat deadline when one batch carries two heartbeats of a cluster (regression: the middle one stayed in the table)', () => {
+    const h = new Harness({ heartbeatTimeoutMs: 5 * M });
+    h.batch({ lifecycle: [lifecycle('heartbeat', 'c1', 0)] });
+    h.batch({ lifecycle: [lifecycle('heartbeat', 'c1', M), lifecycle('heartbeat', 'c1', 2 * M)] });
+    expect([...h.store.deadlines.values()]).toEqual([[7 * M, 'cluster/c1']]);
+  });
+
+  it('drops a deadline from the table when it comes due, even when its owner has moved on', () => {
+    const h = new Harness({ heartbeatTimeoutMs: 5 * M });
+    h.batch({ lifecycle: [lifecycle('heartbeat', 'c1', 0)] });
+    // A deadline left behind by an older version (or a lost removal) is stale: it fires, changes nothing, and goes.
+    h.store.deadlines.set(`${M}|cluster/c1`, [M, 'cluster/c1']);
+    h.restart();
+    h.batch({ watermark: 2 * M });
+    expect([...h.store.deadlines.values()]).toEqual([[5 * M, 'cluster/c1']]);
   });
 });
