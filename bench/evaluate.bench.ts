@@ -27,7 +27,7 @@ function compileRules(text: string): CompiledRule[] {
 function evaluator(rules: readonly CompiledRule[]): Evaluator {
   const store = new Map<string, AlertRecord>();
   const e = new Evaluator({ get: (id) => store.get(id) });
-  e.restore(undefined, []);
+  e.restore({ get: () => undefined, getRange: () => [] }, []);
   for (const r of rules) e.setRule(r);
   return e;
 }

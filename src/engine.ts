@@ -9,7 +9,7 @@
  * effects are durable before the caller is answered.
  */
 import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic } from './core/index.js';
-import { BatchEffects, Evaluator, type BufferedItem, type EvaluatorState } from './evaluate/index.js';
+import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource } from './language/index.js';
 import { Store, type StoredRule, type TableWrite } from './store/index.js';
@@ -56,8 +56,6 @@ export interface CommitHook {
   committed(): void;
 }
 
-const STATE_KEY = 'evaluator';
-const BUFFER_KEY = 'evaluator/buffer';
 
 export class Engine {
   private readonly evaluator: Evaluator;
@@ -91,8 +89,7 @@ export class Engine {
   }
 
   private restoreEvaluator(): void {
-    const meta = this.store.meta;
-    this.evaluator.restore(meta.get(STATE_KEY) as EvaluatorState | undefined, this.store.allDeadlines(), meta.get(BUFFER_KEY) as readonly BufferedItem[] | undefined);
+    this.evaluator.restore(this.store.meta, this.store.allDeadlines());
   }
 
   /** Validates, orders and evaluates one batch of points; resolves once its effects are durable. */
@@ -118,9 +115,8 @@ export class Engine {
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
       if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
-      if (fx.late > 0) instruments.pointsLate.add(fx.late, attrs);
       for (const e of fx.events) instruments.alertTransitions.add(1, { to: e.to });
-      return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.state().nextSeq - 1 };
+      return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.lastSeq() };
     });
   }
 
@@ -219,7 +215,7 @@ export class Engine {
 
   /** The sequence number of the newest committed alert event (0 when none). */
   lastSeq(): number {
-    return this.evaluator.state().nextSeq - 1;
+    return this.evaluator.lastSeq();
   }
 
   /** The persisted evaluation clock (watermark, newest event time, next sequence). */
@@ -263,9 +259,7 @@ export class Engine {
   }
 
   private async commit(fx: BatchEffects, source: string | undefined, nextOffset: number | undefined, deadLetters: readonly DeadLetter[]): Promise<void> {
-    const persist = this.evaluator.persist();
-    const meta = new Map<string, unknown>([[STATE_KEY, persist.state]]);
-    if (persist.buffer) meta.set(BUFFER_KEY, persist.buffer);
+    const meta = this.evaluator.persist();
     if (source !== undefined) meta.set(`source/${source}`, { lastBatchAt: this.options.clock.now() });
     const started = performance.now();
     try {

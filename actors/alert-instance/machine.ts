@@ -45,6 +45,9 @@ export type AlertInstanceInput = Partial<AlertTiming>;
 
 type Ev<T extends AlertInstanceEvent['type']> = Extract<AlertInstanceEvent, { type: T }>;
 
+/** Shared by every instance that never flaps: an empty array per instance would cost memory for nothing. */
+const NO_CHANGES: readonly number[] = Object.freeze([]);
+
 /** `changes` with `ts` added, trimmed to the flapping window; empty when flapping is off. */
 function recordChange(c: AlertInstanceContext, ts: number): readonly number[] {
   if (c.flapChanges <= 0) return c.changes;
@@ -120,7 +123,7 @@ export const alertInstanceMachine = setup({
     deadline: null,
     hold: null,
     lastValue: Number.NaN,
-    changes: [],
+    changes: NO_CHANGES,
     noData: false,
   }),
   states: {

@@ -8,6 +8,7 @@ import { restoreAlertSnapshot } from '../../actors/index.js';
 import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
 import type { AlertRecord } from '../store/index.js';
+import { instruments } from '../telemetry/index.js';
 import { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { ruleOfActorId } from './group-key.js';
@@ -43,16 +44,18 @@ export interface EvaluatorState {
   readonly nextSeq: number;
   /** Progress of each source (absent in data written before per-source watermarks). */
   readonly sources?: Readonly<Record<string, SourceProgress>>;
-  /** Late items per rule and source (`''` for items no rule selects). */
-  readonly late?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** Plain-data evaluation state to commit with a batch, beyond actor records and deadlines. */
-export interface EvaluatorPersist {
-  readonly state: EvaluatorState;
-  /** Items held for ordering, when they changed. */
-  readonly buffer?: readonly BufferedItem[];
+/** Where the evaluator keeps its own plain-data state between batches (the store's `meta` table). */
+export interface MetaReader {
+  get(key: string): unknown;
+  getRange(options: { start: string; end: string }): Iterable<{ key: unknown; value: unknown }>;
 }
+
+const STATE_KEY = 'evaluator';
+const BUFFER_KEY = 'evaluator/buffer';
+/** One key per rule, written only when its count changed: 10,000 rules must not mean 10,000 counters per commit. */
+const LATE_PREFIX = 'evaluator/late/';
 
 type Ordered = { readonly point: DataPoint; readonly event?: undefined } | { readonly event: VigilEvent; readonly point?: undefined };
 
@@ -71,6 +74,7 @@ export class Evaluator {
   /** Everything up to this time has been released. */
   private released = Number.NEGATIVE_INFINITY;
   private late = new Map<string, Map<string, number>>();
+  private readonly lateChanged = new Set<string>();
   private seq = 1;
   private restored = false;
 
@@ -83,15 +87,20 @@ export class Evaluator {
     this.ctx = { instances: this.resident, deadlines: this.deadlines, nextSeq: () => this.seq++, historyLimit: options.historyLimit ?? 20 };
   }
 
-  /** Restores the persisted clock, armed deadlines, held items and live step groups (start, or after a failed commit). */
-  restore(state: EvaluatorState | undefined, deadlines: Iterable<readonly [number, string]>, buffer?: readonly BufferedItem[]): void {
+  /** Restores the persisted clock, armed deadlines, held items, late counts and live step groups (start, or after a failed commit). */
+  restore(meta: MetaReader, deadlines: Iterable<readonly [number, string]>): void {
+    const state = meta.get(STATE_KEY) as EvaluatorState | undefined;
     this.marks.restore(state?.watermark ?? Number.NEGATIVE_INFINITY, state?.sources);
     this.released = this.marks.current;
     this.seq = state?.nextSeq ?? 1;
-    this.late = new Map(Object.entries(state?.late ?? {}).map(([rule, bySource]) => [rule, new Map(Object.entries(bySource))]));
+    this.late = new Map();
+    this.lateChanged.clear();
+    for (const { key, value } of meta.getRange({ start: LATE_PREFIX, end: `${LATE_PREFIX}\uffff` })) {
+      this.late.set(String(key).slice(LATE_PREFIX.length), new Map(Object.entries(value as Record<string, number>)));
+    }
     this.deadlines.clear();
     for (const [at, actorId] of deadlines) this.deadlines.push({ at, actorId });
-    this.buffer.restore(buffer);
+    this.buffer.restore(meta.get(BUFFER_KEY) as readonly BufferedItem[] | undefined);
     this.resident.clear();
     this.stepEnds.clear();
     this.scheduled.clear();
@@ -112,14 +121,22 @@ export class Evaluator {
   state(): EvaluatorState {
     const sources = this.marks.snapshot();
     const maxTs = Math.max(Number.NEGATIVE_INFINITY, ...Object.values(sources).map((s) => s.maxTs));
-    const late = Object.fromEntries([...this.late].map(([rule, m]) => [rule, Object.fromEntries(m)]));
-    return { maxTs, watermark: this.marks.current, nextSeq: this.seq, sources, late };
+    return { maxTs, watermark: this.marks.current, nextSeq: this.seq, sources };
   }
 
-  /** What to commit with the batch besides records and deadlines. */
-  persist(): EvaluatorPersist {
+  /** The sequence number of the newest alert event (0 when none). */
+  lastSeq(): number {
+    return this.seq - 1;
+  }
+
+  /** The meta entries to commit with the batch: the clock, held items and late counts that changed. */
+  persist(): Map<string, unknown> {
+    const out = new Map<string, unknown>([[STATE_KEY, this.state()]]);
     const buffer = this.buffer.takeChanged();
-    return { state: this.state(), ...(buffer ? { buffer } : {}) };
+    if (buffer) out.set(BUFFER_KEY, buffer);
+    for (const rule of this.lateChanged) out.set(LATE_PREFIX + rule, Object.fromEntries(this.late.get(rule)!));
+    this.lateChanged.clear();
+    return out;
   }
 
   /** Takes the next alert-log sequence number, for later stages that append to the same log (correlate). */
@@ -129,7 +146,7 @@ export class Evaluator {
 
   /** Late items per rule and source since the data directory was created. */
   lateCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
-    return this.state().late ?? {};
+    return Object.fromEntries([...this.late].map(([rule, m]) => [rule, Object.fromEntries(m)]));
   }
 
   /** Adds or replaces a rule; instances keep their machine state (it lives in the records). */
@@ -318,6 +335,8 @@ export class Evaluator {
     let bySource = this.late.get(rule);
     if (!bySource) this.late.set(rule, (bySource = new Map()));
     bySource.set(source, (bySource.get(source) ?? 0) + 1);
+    this.lateChanged.add(rule);
+    instruments.pointsLate.add(1, { rule, source });
   }
 }
 

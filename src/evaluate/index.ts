@@ -1,8 +1,7 @@
 /** Evaluate: rule hosts that turn routed points and events into alert-instance transitions, in event time. */
-export { Evaluator, type EvaluatorOptions, type EvaluatorState, type EvaluatorPersist } from './evaluator.js';
+export { Evaluator, type EvaluatorOptions, type EvaluatorState, type MetaReader } from './evaluator.js';
 export { BatchEffects } from './batch-effects.js';
 export { DeadlineQueue, type Deadline } from './deadline-queue.js';
 export { groupOf, alertActorId, ruleOfActorId, type Group } from './group-key.js';
 export type { ActorLoader } from './host.js';
-export type { BufferedItem } from './ordered-buffer.js';
 export { timingOf } from './alert-driver.js';
