@@ -11,7 +11,7 @@ import type { OracleBatch } from './model.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 /** The streams span this many seconds of event time. */
-export const SPAN_S = 360;
+export const SPAN_S = 300;
 
 const durationText = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
 
@@ -72,10 +72,14 @@ const stepRule = (name: string): fc.Arbitrary<string> =>
           { arbitrary: fc.constant(''), weight: 2 },
           { arbitrary: fc.tuple(fc.constantFrom(30_000, 60_000, 90_000, 120_000), fc.constantFrom('', ' fire', ' resolve', ' hold')).map(([ms, a]) => `no data for ${durationText(ms)}${a}`), weight: 1 },
         ),
+        flapping: fc.oneof(
+          { arbitrary: fc.constant(''), weight: 4 },
+          { arbitrary: fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 4 })).map(([n, w]) => `flapping ${n} changes within ${durationText(w * stepMs)}`), weight: 1 },
+        ),
         step: fc.constant(`step ${durationText(stepMs)}`),
       }),
     )
-    .map((c) => `rule ${name} {\n  ${[c.when && `when ${c.when}`, c.step, c.hold, c.keep, c.clear, c.noData].filter((s) => s !== '').join('\n  ')}\n}`);
+    .map((c) => `rule ${name} {\n  ${[c.when && `when ${c.when}`, c.step, c.hold, c.keep, c.clear, c.noData, c.flapping].filter((s) => s !== '').join('\n  ')}\n}`);
 
 const pointRule = (name: string): fc.Arbitrary<string> =>
   fc
@@ -94,15 +98,17 @@ const sequenceRule = (name: string): fc.Arbitrary<string> =>
 
 export type RuleKind = 'point' | 'step' | 'event';
 
-/** A rule file of one to three rules, named r0, r1, …; `kinds` limits what is generated. */
+/** Stands for the rule's name until the file is assembled. */
+const NAME = '__rule__';
+
+/** A rule file of one to three rules, named r0, r1, …; `kinds` limits what is generated. Shrinks by dropping rules. */
 export function ruleFile(kinds: readonly RuleKind[] = ['point', 'step', 'event']): fc.Arbitrary<string> {
-  const one = (name: string): fc.Arbitrary<string> =>
-    fc.oneof(
-      ...(kinds.includes('point') ? [{ arbitrary: pointRule(name), weight: 1 }] : []),
-      ...(kinds.includes('step') ? [{ arbitrary: stepRule(name), weight: 4 }] : []),
-      ...(kinds.includes('event') ? [{ arbitrary: sequenceRule(name), weight: 1 }] : []),
-    );
-  return fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => one(`r${i}`)))).map((rules) => rules.join('\n'));
+  const one = fc.oneof(
+    ...(kinds.includes('point') ? [{ arbitrary: pointRule(NAME), weight: 1 }] : []),
+    ...(kinds.includes('step') ? [{ arbitrary: stepRule(NAME), weight: 4 }] : []),
+    ...(kinds.includes('event') ? [{ arbitrary: sequenceRule(NAME), weight: 1 }] : []),
+  );
+  return fc.array(one, { minLength: 1, maxLength: 3 }).map((rules) => rules.map((r, i) => r.replace(NAME, `r${i}`)).join('\n'));
 }
 
 // ---- streams ---------------------------------------------------------------
@@ -148,14 +154,14 @@ export interface StreamCase {
 export const stream: fc.Arbitrary<StreamCase> = fc
   .record({
     allowedLatenessMs: fc.constantFrom(0, 0, 20_000, 60_000),
-    items: fc.array(fc.oneof({ arbitrary: point, weight: 4 }, { arbitrary: event, weight: 1 }), { maxLength: 80 }).map(oneSamplePerInstant),
+    items: fc.array(fc.oneof({ arbitrary: point, weight: 4 }, { arbitrary: event, weight: 1 }), { minLength: 10, maxLength: 150 }).map(oneSamplePerInstant),
     twoSources: fc.boolean(),
-    flush: fc.boolean(),
+    flush: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
   })
   .chain(({ allowedLatenessMs, items, twoSources, flush }) =>
     fc
       .record({
-        delays: fc.array(fc.oneof({ arbitrary: fc.integer({ min: 0, max: allowedLatenessMs / 1000 }), weight: 9 }, { arbitrary: fc.integer({ min: 1, max: 90 }).map((s) => s + allowedLatenessMs / 1000), weight: 1 }), {
+        delays: fc.array(fc.oneof({ arbitrary: fc.integer({ min: 0, max: allowedLatenessMs / 1000 }), weight: 6 }, { arbitrary: fc.integer({ min: 1, max: 90 }).map((s) => s + allowedLatenessMs / 1000), weight: 1 }), {
           minLength: items.length,
           maxLength: items.length,
         }),

@@ -115,4 +115,27 @@ describe('the oracle evaluates', () => {
     const points = [pt('x', g, 95, 10), pt('x', g, 85, 70), pt('x', g, 70, 130), pt('x', {}, 0, 200)];
     expect(brief(run(text, [one(points)]))).toEqual(['alert/cpu/g=a inactive->firing @60s', 'alert/cpu/g=a firing->resolved @180s']);
   });
+
+  it('reads growing(x, n) as no data unless all n + 1 values are there ("needs 4 values")', () => {
+    const text = 'rule up { when growing(max(x) by (g), 2) step 1m }';
+    const g = { g: 'a' };
+    // Fires at step 2 (1 < 2 < 3); step 3 is missing, so at step 5 the newest pair falls (5 → 4) but a value is missing: no data, it stays firing.
+    const gap = [pt('x', g, 1, 10), pt('x', g, 2, 70), pt('x', g, 3, 130), pt('x', g, 5, 250), pt('x', g, 4, 310), pt('x', {}, 0, 500)];
+    expect(brief(run(text, [one(gap)]))).toEqual(['alert/up/g=a inactive->firing @180s']);
+    const rising = [pt('x', g, 1, 10), pt('x', g, 2, 70), pt('x', g, 3, 130), pt('x', g, 1, 190), pt('x', {}, 0, 300)];
+    expect(brief(run(text, [one(rising)]))).toEqual(['alert/up/g=a inactive->firing @180s', 'alert/up/g=a firing->resolved @240s']);
+  });
+
+  it('gives rate 0, not no data, to a group whose series have one sample each in the step', () => {
+    const text = 'rule still { when rate(c) by (g) < 1 step 1m }';
+    expect(brief(run(text, [one([pt('c', { g: 'a', s: '1' }, 5, 10), pt('c', { g: 'a', s: '2' }, 7, 20), pt('x', {}, 0, 60)])]))).toEqual(['alert/still/g=a inactive->firing @60s']);
+  });
+
+  it('sends a true edge after a no-data edge, so a true step cancels a `keep firing` hold', () => {
+    // 30s: step 0 false, then no data since 0s fires. 60s: step 1 false (held until 90s), no data since 30s.
+    // 90s: step 2 true: differs from the last edge sent (no data), so it cancels the hold: the alert never resolves.
+    const text = 'rule r { when sum(m) by (g) > 0 step 30s keep firing for 30s no data for 30s }';
+    const g = { g: 'a' };
+    expect(brief(run(text, [one([pt('m', g, 0, 0), pt('m', g, 0, 30), pt('m', g, 1, 60), pt('m', g, 0, 90)])]))).toEqual(['alert/r/g=a inactive->firing @30s']);
+  });
 });

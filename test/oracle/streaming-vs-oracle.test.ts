@@ -5,6 +5,7 @@ import { Engine } from '../../src/engine.js';
 import { compileSource } from '../../src/language/index.js';
 import { tempDir } from '../support/temp-dir.js';
 import { describeCase, ruleFile, stream, T0, type StreamCase } from './arbitraries.js';
+import type { OracleBatch } from './model.js';
 import type { OracleTransition } from './model.js';
 import { runOracle } from './oracle.js';
 
@@ -49,7 +50,45 @@ describe('streaming evaluation against the naive oracle', () => {
         const actual = await streaming(rules, c);
         expect(actual, describeCase(rules, c)).toEqual(expected);
       }),
-      { numRuns: Number(process.env.ORACLE_RUNS ?? 40) },
+      {
+        // ORACLE_RUNS / ORACLE_SEED let a longer exploration run, or replay one, without editing the test.
+        numRuns: Number(process.env.ORACLE_RUNS ?? 40),
+        ...(process.env.ORACLE_SEED !== undefined ? { seed: Number(process.env.ORACLE_SEED) } : {}),
+      },
     );
+  });
+});
+
+const at = (s: number): number => T0 + s * 1000;
+const points = (source: string, ...ps: [string, Record<string, string>, number, number][]): OracleBatch => ({ source, points: ps.map(([name, tags, value, s]) => ({ name, tags, value, ts: at(s) })), events: [] });
+
+/** Shrunk counterexamples the property test found, kept as examples (docs/evaluation.md decides each). */
+const counterexamples: { name: string; rules: string; case: StreamCase }[] = [
+  {
+    name: 'an end event that settles a sequence keeps its pending deadline, due later in the same batch, from firing',
+    rules: 'rule r0 { when event job.started without event job.finished within 30s by (job) }',
+    case: {
+      allowedLatenessMs: 0,
+      batches: [
+        { source: 'a', points: [], events: [{ type: 'job.started', tags: { job: 'j1' }, fields: {}, ts: at(0) }] },
+        { source: 'a', points: [{ name: 'm', tags: {}, value: 0, ts: at(31) }], events: [{ type: 'job.finished', tags: { job: 'j1' }, fields: {}, ts: at(1) }] },
+      ],
+    },
+  },
+  {
+    name: 'a true step after a no-data edge is sent, and cancels a keep-firing hold',
+    rules: 'rule r0 { when sum(m) by (g) > 0 step 30s keep firing for 30s no data for 30s }',
+    case: { allowedLatenessMs: 0, batches: [points('a', ['m', { g: 'a' }, 0, 0], ['m', { g: 'a' }, 0, 30], ['m', { g: 'a' }, 1, 60], ['m', { g: 'a' }, 0, 90])] },
+  },
+  {
+    name: 'growing(x, n) is no data when one of its n + 1 values is missing, even when the newest pair falls',
+    rules: 'rule r0 { when growing(max(x) by (g), 2) step 1m }',
+    case: { allowedLatenessMs: 0, batches: [points('a', ['x', { g: 'a' }, 1, 10], ['x', { g: 'a' }, 2, 70], ['x', { g: 'a' }, 3, 130], ['x', { g: 'a' }, 5, 250], ['x', { g: 'a' }, 4, 310], ['x', {}, 0, 500])] },
+  },
+];
+
+describe('counterexamples found by the property test', () => {
+  it.each(counterexamples)('$name', async ({ rules, case: c }) => {
+    expect(await streaming(rules, c), describeCase(rules, c)).toEqual(naive(rules, c));
   });
 });

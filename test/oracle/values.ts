@@ -58,11 +58,6 @@ function rate(items: readonly Item[], stepMs: number): number {
 
 const num = (v: StepValue): number | undefined => (typeof v === 'number' ? v : undefined);
 
-function and(a: StepValue, b: StepValue): StepValue {
-  if (a === false || b === false) return false;
-  return a === true && b === true ? true : undefined;
-}
-
 function compare(op: string, a: number, b: number): boolean {
   switch (op) {
     case '>':
@@ -106,7 +101,10 @@ export function interpret(node: ValueNode, env: StepEnv): StepValue {
     case 'logic': {
       const a = interpret(node.left, env);
       const b = interpret(node.right, env);
-      if (node.op === 'and') return and(a, b);
+      if (node.op === 'and') {
+        if (a === false || b === false) return false;
+        return a === true && b === true ? true : undefined;
+      }
       if (a === true || b === true) return true;
       return a === false && b === false ? false : undefined;
     }
@@ -121,15 +119,10 @@ export function interpret(node: ValueNode, env: StepEnv): StepValue {
     case 'window':
       return windowOf(node.fn, Array.from({ length: node.steps }, (_, ago) => env.slot(node.slot, ago)));
     case 'trend': {
-      // "Rose at each of the last n steps": the three-valued `and` of the n comparisons.
-      let result: StepValue = true;
-      for (let ago = 0; ago < node.steps; ago++) {
-        const newer = num(env.slot(node.slot, ago));
-        const older = num(env.slot(node.slot, ago + 1));
-        const rose = newer === undefined || older === undefined ? undefined : node.direction === 'up' ? newer > older : newer < older;
-        result = and(result, rose);
-      }
-      return result;
+      // "Rose at each of the last n steps (needs n + 1 values)": with any of them missing, no data.
+      const values = Array.from({ length: node.steps + 1 }, (_, ago) => num(env.slot(node.slot, ago)));
+      if (values.some((v) => v === undefined)) return undefined;
+      return values.slice(1).every((older, i) => (node.direction === 'up' ? values[i]! > older! : values[i]! < older!));
     }
   }
 }
