@@ -2,16 +2,36 @@
  * The engine wires the stages in one visible place:
  *
  *   ingest (validate) → order (by event time) → evaluate (route + rule hosts)
- *     → store (one LMDB transaction per batch) → alert event listeners (gRPC streams)
+ *     → correlate (clusters, suppression, incidents: who hears about it)
+ *     → store (one LMDB transaction per batch: alert events, actor records, correlate records,
+ *              deadlines, offsets, and delivery's outbox writes for the correlated notifications)
+ *     → alert event listeners (gRPC streams)
  *
- * Every mutation (an input batch, a rule change) runs through one serial queue,
- * so rule changes and points are applied in a single order and a batch's
- * effects are durable before the caller is answered.
+ * Every mutation (an input batch, a rule change, an operator command such as
+ * an upgrade start) runs through one serial queue, so they are applied in a
+ * single order and a batch's effects are durable before the caller is answered.
  */
-import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic } from './core/index.js';
+import type { Database } from 'lmdb';
+import {
+  correlationOf,
+  CorrelateEffects,
+  Correlator,
+  tableReader,
+  validateCommand,
+  type ClusterRecord,
+  type CorrelatedEvent,
+  type CorrelateRecord,
+  type CorrelatorOptions,
+  type Explanation,
+  type IncidentRecord,
+  type OperatorCommand,
+  type RuleCorrelation,
+  type SilenceRecord,
+} from './correlate/index.js';
+import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic, type VigilEvent } from './core/index.js';
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
-import { compileSource } from './language/index.js';
+import { compileSource, type CompiledRule } from './language/index.js';
 import { Store, type StoredRule, type TableWrite } from './store/index.js';
 import { instruments } from './telemetry/index.js';
 
@@ -32,7 +52,12 @@ export interface EngineOptions {
   /** Most alert instances kept in memory; the rest wait in LMDB until their next message. @default 1000000 */
   maxResidentActors?: number;
   pointLimits?: PointLimits;
+  /** Cluster lifecycle, heartbeats and inhibition rules of the correlate stage (docs/correlation.md). @default its defaults */
+  correlation?: CorrelationOptions;
 }
+
+/** The correlate stage's settings; each has its default in `CorrelatorOptions`. */
+export type CorrelationOptions = Pick<CorrelatorOptions, 'upgradeTimeoutMs' | 'heartbeatTimeoutMs' | 'clusterTag' | 'inhibitions'>;
 
 export type IngestResult = BatchResult;
 
@@ -49,16 +74,32 @@ export type EventListener = (events: readonly AlertEvent[]) => void;
 /**
  * How later stages (delivery) join a batch's commit without the engine
  * depending on them: `plan` returns table writes committed in the batch's own
- * transaction; `committed` runs once they are durable.
+ * transaction; `committed` runs once they are durable. It is given what
+ * correlate decided people hear about (notifications and incident changes),
+ * not the raw alert transitions: a suppressed alert notifies nobody.
  */
 export interface CommitHook {
-  plan(events: readonly AlertEvent[]): readonly TableWrite[];
+  plan(events: readonly CorrelatedEvent[]): readonly TableWrite[];
   committed(): void;
+}
+
+const CORRELATE_KEY = 'correlate';
+/** Correlate's records (clusters, consolidated alerts, incidents, silences, inhibitors): a table of its own, like delivery's outbox. */
+const CORRELATE_TABLE = 'correlate';
+
+interface CorrelateState {
+  /** Sequence number of the next notification or incident change. */
+  readonly nextNotificationSeq: number;
 }
 
 
 export class Engine {
   private readonly evaluator: Evaluator;
+  private readonly correlator: Correlator;
+  private readonly correlateTable: Database<CorrelateRecord, string>;
+  /** Correlation metadata (scope, signature, inhibit) of each evaluated rule. */
+  private readonly ruleMeta = new Map<string, RuleCorrelation>();
+  private nextNotificationSeq = 1;
   private readonly listeners = new Set<EventListener>();
   private queue: Promise<unknown> = Promise.resolve();
   private hook: CommitHook | undefined;
@@ -74,6 +115,14 @@ export class Engine {
       ...(options.idleSourceMs !== undefined ? { idleSourceMs: options.idleSourceMs } : {}),
       ...(options.maxResidentActors !== undefined ? { maxResidentActors: options.maxResidentActors } : {}),
     });
+    this.correlateTable = store.openTable<CorrelateRecord>(CORRELATE_TABLE);
+    this.correlator = new Correlator({
+      ...options.correlation,
+      reader: tableReader(this.correlateTable),
+      rules: (name) => this.ruleMeta.get(name),
+      nextSeq: () => this.evaluator.allocateSeq(),
+      nextNotificationSeq: () => this.nextNotificationSeq++,
+    });
   }
 
   /** Opens the data directory and restores rules, the evaluation clock and armed deadlines. */
@@ -82,14 +131,24 @@ export class Engine {
     for (const { value } of engine.store.rules.getRange()) {
       const compiled = compileSource(value.source);
       // A stored rule that no longer compiles (e.g. after a language change) must not stop the server.
-      for (const rule of compiled.rules) if (!engine.evaluator.unsupported(rule)) engine.evaluator.setRule(rule);
+      for (const rule of compiled.rules) if (!engine.evaluator.unsupported(rule)) engine.setRule(rule);
     }
-    engine.restoreEvaluator();
+    engine.restoreState();
     return engine;
   }
 
-  private restoreEvaluator(): void {
-    this.evaluator.restore(this.store.meta, this.store.allDeadlines());
+  private setRule(rule: CompiledRule): void {
+    this.evaluator.setRule(rule);
+    this.ruleMeta.set(rule.name, correlationOf(rule.ir.meta));
+  }
+
+  /** Memory back to what is committed: at open, and after a failed commit. */
+  private restoreState(): void {
+    const deadlines = this.store.allDeadlines();
+    this.evaluator.restore(this.store.meta, deadlines);
+    // Before correlation existed, notifications were keyed by alert event ids: continue above them so no key is reused.
+    this.nextNotificationSeq = (this.store.meta.get(CORRELATE_KEY) as CorrelateState | undefined)?.nextNotificationSeq ?? this.evaluator.state().nextSeq;
+    this.correlator.restore(deadlines);
   }
 
   /** Validates, orders and evaluates one batch of points; resolves once its effects are durable. */
@@ -111,11 +170,12 @@ export class Engine {
       const { points, events, rejected, deadLetters } = validateBatch(batch, this.options.pointLimits, this.options.clock.now());
       const fx = new BatchEffects();
       this.evaluator.evaluate(points, fx, events, source, this.options.clock.now());
-      await this.commit(fx, source, batch.nextOffset, deadLetters);
+      const cfx = this.correlate(fx.events, events);
+      await this.commit(fx, cfx, source, batch.nextOffset, deadLetters);
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
       if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
-      for (const e of fx.events) instruments.alertTransitions.add(1, { to: e.to });
+      for (const e of [...fx.events, ...cfx.raised]) instruments.alertTransitions.add(1, { to: e.to });
       return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.lastSeq() };
     });
   }
@@ -129,9 +189,82 @@ export class Engine {
     return this.serial(async () => {
       const fx = new BatchEffects();
       this.evaluator.tick(this.options.clock.now(), fx);
-      if (fx.actors.size > 0 || fx.events.length > 0 || fx.deadlinesAdded.length > 0) await this.commit(fx, undefined, undefined, []);
-      return fx.events.length;
+      const cfx = this.correlate(fx.events, []);
+      if (fx.actors.size > 0 || fx.events.length > 0 || fx.deadlinesAdded.length > 0 || cfx.changed) await this.commit(fx, cfx, undefined, undefined, []);
+      return fx.events.length + cfx.raised.length;
     });
+  }
+
+  /**
+   * Runs an operator command (upgrade, maintenance, silence, acknowledgement)
+   * in order with the batches, at the current event time: the newest event time
+   * seen, or the wall clock before any data. `make` builds it for that time.
+   * Resolves with the record it changed once that is durable.
+   */
+  command(make: (ts: number) => OperatorCommand): Promise<CorrelateRecord> {
+    return this.serial(async () => {
+      const cmd = make(this.eventTimeNow());
+      const invalid = validateCommand(cmd);
+      if (invalid) throw invalid;
+      const cfx = new CorrelateEffects();
+      this.correlator.process({ alertEvents: [], lifecycle: [], commands: [cmd] }, cfx);
+      if (cfx.changed) await this.commit(new BatchEffects(), cfx, undefined, undefined, []);
+      const result = cfx.commandResults[0]!;
+      if (!result.ok) throw result.error;
+      return result.record;
+    });
+  }
+
+  /** Event time "now" for operator commands and rule deletion. */
+  eventTimeNow(): number {
+    const { maxTs } = this.evaluator.state();
+    return Number.isFinite(maxTs) ? maxTs : this.options.clock.now();
+  }
+
+  /** Why an alert instance does (not) notify: its subject, cluster, and everything suppressing it. */
+  explain(alertId: string): Explanation {
+    return this.correlator.explain(alertId, this.eventTimeNow());
+  }
+
+  /** Committed cluster actors, by id. */
+  clusters(): ClusterRecord[] {
+    return this.correlateRecords('cluster/', 'cluster');
+  }
+
+  /** Committed incidents, by id (open and resolved). */
+  incidents(): IncidentRecord[] {
+    return this.correlateRecords('incident/', 'incident');
+  }
+
+  /** Committed silences, by id (pending, active and expired). */
+  silences(): SilenceRecord[] {
+    return this.correlateRecords('silence/', 'silence');
+  }
+
+  /** A committed correlate record (cluster, consolidated alert, incident, silence, inhibitor) by id. */
+  correlateRecord(id: string): CorrelateRecord | undefined {
+    return this.correlateTable.get(id);
+  }
+
+  /** Committed correlate records whose ids start with `prefix`, in id order. */
+  listCorrelateRecords(prefix: string, afterId = ''): Iterable<CorrelateRecord> {
+    const start = afterId > prefix ? `${afterId}\u0000` : prefix;
+    const table = this.correlateTable;
+    return (function* () {
+      for (const { value } of table.getRange({ start, end: `${prefix}\uffff` })) yield value;
+    })();
+  }
+
+  private correlateRecords<K extends CorrelateRecord['kind']>(prefix: string, kind: K): Array<Extract<CorrelateRecord, { kind: K }>> {
+    return [...this.listCorrelateRecords(prefix)].filter((r): r is Extract<CorrelateRecord, { kind: K }> => r.kind === kind);
+  }
+
+  /** Correlates a batch's alert events and lifecycle events, then fires correlate's deadlines up to the watermark. */
+  private correlate(alertEvents: readonly AlertEvent[], events: readonly VigilEvent[]): CorrelateEffects {
+    const cfx = new CorrelateEffects();
+    this.correlator.process({ alertEvents, lifecycle: events }, cfx);
+    this.correlator.advance(this.evaluator.state().watermark, cfx);
+    return cfx;
   }
 
   /** Late items per rule and source (`''`: items no rule selects). */
@@ -179,22 +312,25 @@ export class Engine {
       if (count > maxRules) throw new LimitError('rules on this server', maxRules, count);
       if (changes.size > 0) {
         await this.store.commit({ actors: new Map(), events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), rules: changes });
-        for (const rule of compiled.rules) if (changes.has(rule.name)) this.evaluator.setRule(rule);
+        for (const rule of compiled.rules) if (changes.has(rule.name)) this.setRule(rule);
       }
       return applied;
     });
   }
 
-  /** Deletes a rule and the state of its alert instances. */
+  /** Deletes a rule and the state of its alert instances; what people were told of its alerts resolves. */
   deleteRule(name: string): Promise<void> {
     return this.serial(async () => {
       if (!this.store.rules.get(name)) throw new RuleNotFoundError(name);
-      const actors = new Map<string, null>();
+      const fx = new BatchEffects();
       const prefix = `alert/${name}/`;
-      for (const key of this.store.actors.getKeys({ start: prefix, end: `${prefix}\uffff` })) actors.set(key, null);
-      const deadlinesRemoved = this.store.allDeadlines().filter(([, id]) => id.startsWith(prefix));
-      await this.store.commit({ actors, events: [], deadlinesAdded: [], deadlinesRemoved, meta: new Map(), rules: new Map([[name, null]]) });
+      for (const key of this.store.actors.getKeys({ start: prefix, end: `${prefix}\uffff` })) fx.actors.set(key, null);
+      fx.deadlinesRemoved.push(...this.store.allDeadlines().filter(([, id]) => id.startsWith(prefix)));
+      const cfx = new CorrelateEffects();
+      this.correlator.forgetRule(name, this.eventTimeNow(), cfx);
+      await this.commit(fx, cfx, undefined, undefined, [], new Map([[name, null]]));
       this.evaluator.removeRule(name);
+      this.ruleMeta.delete(name);
     });
   }
 
@@ -258,30 +394,51 @@ export class Engine {
     return this.store.offsets.get(source);
   }
 
-  private async commit(fx: BatchEffects, source: string | undefined, nextOffset: number | undefined, deadLetters: readonly DeadLetter[]): Promise<void> {
+  /**
+   * Commits what evaluate and correlate made of one batch (or command, tick,
+   * rule deletion) in one transaction: evaluate's alert events then the alerts
+   * correlate raised, both stages' records and deadlines, and delivery's outbox
+   * writes for what correlate says people hear about.
+   */
+  private async commit(
+    fx: BatchEffects,
+    cfx: CorrelateEffects,
+    source: string | undefined,
+    nextOffset: number | undefined,
+    deadLetters: readonly DeadLetter[],
+    rules?: ReadonlyMap<string, StoredRule | null>,
+  ): Promise<void> {
     const meta = this.evaluator.persist();
+    if (cfx.notifications.length > 0) meta.set(CORRELATE_KEY, { nextNotificationSeq: this.nextNotificationSeq } satisfies CorrelateState);
     if (source !== undefined) meta.set(`source/${source}`, { lastBatchAt: this.options.clock.now() });
+    const events = cfx.raised.length > 0 ? [...fx.events, ...cfx.raised] : fx.events;
+    const writes: TableWrite[] = [];
+    for (const [id, rec] of cfx.records) writes.push({ table: this.correlateTable, key: id, value: rec });
+    const hook = cfx.notifications.length > 0 ? this.hook : undefined;
+    if (hook) writes.push(...hook.plan(cfx.notifications));
     const started = performance.now();
     try {
       await this.store.commit({
         actors: fx.actors,
-        events: fx.events,
-        deadlinesAdded: fx.deadlinesAdded,
-        deadlinesRemoved: fx.deadlinesRemoved,
+        events,
+        deadlinesAdded: [...fx.deadlinesAdded, ...cfx.deadlinesAdded],
+        deadlinesRemoved: [...fx.deadlinesRemoved, ...cfx.deadlinesRemoved],
         meta,
+        ...(rules ? { rules } : {}),
         ...(nextOffset !== undefined && source !== undefined ? { offsets: new Map([[source, nextOffset]]) } : {}),
         deadLetters,
-        ...(this.hook && fx.events.length > 0 ? { writes: this.hook.plan(fx.events) } : {}),
+        writes,
       });
     } catch (e) {
       // Memory ran ahead of disk: forget it and continue from what was committed.
-      this.restoreEvaluator();
+      this.restoreState();
       throw e;
     }
     instruments.commitDuration.record(performance.now() - started);
     this.evaluator.passivate();
-    if (this.hook && fx.events.length > 0) this.hook.committed();
-    if (fx.events.length > 0) for (const l of this.listeners) notify(l, fx.events);
+    this.correlator.committed();
+    hook?.committed();
+    if (events.length > 0) for (const l of this.listeners) notify(l, events);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

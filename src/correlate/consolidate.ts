@@ -65,10 +65,11 @@ export class Consolidator {
       ...before,
       members,
       severity: e.severity,
-      ...(e.to === 'firing' && e.annotations ? { annotations: e.annotations } : {}),
+      // Rendered by evaluate for this transition's value: a resolution says what cleared it.
+      ...(e.annotations ? { annotations: e.annotations } : {}),
     };
     if (e.to === 'firing') this.startInhibiting(e, meta, key.cluster, fx);
-    const outcome = this.reconcile(rec, e.ts, e.id, fx);
+    const outcome = this.reconcile(rec, e.ts, e.id, fx, e.value);
     if (e.from === 'firing') this.stopInhibiting(e.alert, e.ts, fx);
     const subject = { subject: key.subject };
     if (outcome.told) return { ...base, ...subject, verdict: 'notify', notification: outcome.told.id };
@@ -131,7 +132,7 @@ export class Consolidator {
   }
 
   /** Brings what people were told in line with the members, unless something holds it back. */
-  private reconcile(rec: ConsolidatedRecord, ts: number, cause: string, fx: CorrelateEffects): Outcome {
+  private reconcile(rec: ConsolidatedRecord, ts: number, cause: string, fx: CorrelateEffects, value = Number.NaN): Outcome {
     let outcome: Outcome = {};
     let next = rec;
     const window = this.d.clusters.windowOf(rec.cluster);
@@ -141,7 +142,7 @@ export class Consolidator {
     } else if (firing.length === 0) {
       if (rec.told) {
         next = { ...rec, told: null };
-        outcome = { told: this.tell(next, 'resolved', ts, Number.NaN, cause, fx) };
+        outcome = { told: this.tell(next, 'resolved', ts, value, cause, fx) };
       }
     } else if (!rec.told) {
       let held: SuppressionReason | undefined;

@@ -31,4 +31,5 @@ export { ClusterNotFoundError } from './clusters.js';
 export { SilenceNotFoundError } from './silence-host.js';
 export { IncidentNotFoundError } from './incidents.js';
 export { describe as describeSuppression, type Explanation } from './explain.js';
+export { tableReader, type RecordTable } from './table-reader.js';
 export * from './model.js';
