@@ -1,4 +1,5 @@
 /** The group an alert instance stands for, and the actor id built from it. */
+import { createHash } from 'node:crypto';
 import type { Tags } from '../core/index.js';
 import type { GroupingIR } from '../language/index.js';
 
@@ -17,8 +18,15 @@ export function groupOf(tags: Tags, groupBy: readonly string[] | undefined, read
     labels[k] = v;
     key += `${key === '' ? '' : ','}${k}=${encode(v)}`;
   }
-  return { key, labels };
+  return { key: bounded(key), labels };
 }
+
+/**
+ * Group keys become LMDB keys (actor ids, deadlines), which must stay under
+ * 1,978 bytes; a longer key is replaced by its hash (the labels stay in the record).
+ */
+const MAX_KEY_LENGTH = 512;
+const bounded = (key: string): string => (key.length <= MAX_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`);
 
 // Values made only of these characters read the same encoded; skipping encodeURIComponent for them is the hot path.
 const PLAIN = /^[\w.~-]*$/;
@@ -28,11 +36,11 @@ const encode = (v: string): string => (PLAIN.test(v) ? v : encodeURIComponent(v)
 export function groupKey(tags: Tags, labels: readonly string[], read?: (name: string) => string | undefined): string {
   if (labels.length === 1) {
     const l = labels[0]!;
-    return `${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
+    return bounded(`${l}=${encode((read ? read(l) : tags[l]) ?? '')}`);
   }
   let key = '';
   for (const l of labels) key += `${key === '' ? '' : ','}${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
-  return key;
+  return bounded(key);
 }
 
 /** The labels a grouping keeps of a series (`groupByIR(...).labels`). */

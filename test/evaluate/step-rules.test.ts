@@ -167,3 +167,17 @@ describe('watermark across sources', () => {
     expect(t.transitions()).toEqual(['silent/customer=acme inactive->firing @10']);
   });
 });
+
+describe('group keys', () => {
+  it('hashes a group key too long for an LMDB key instead of failing the batch for ever', async () => {
+    t = await openEngine(`rule long { when v > 1 by (a, b) }
+rule long_step { when max(v) by (a, b) > 1 step 1m }`);
+    const tags = { a: 'x'.repeat(1024), b: 'y'.repeat(1024) };
+    const res = await t.engine.ingest('s', [pt('v', tags, 5, 0.5), pt('v', { a: 'z' }, 0, 2)]);
+    expect(res.rejected).toEqual([]);
+    const events = t.engine.readEvents(0, 10);
+    expect(events.map((e) => `${e.rule} ${e.to}`)).toEqual(['long firing', 'long_step firing']);
+    expect(events[0]!.alert).toMatch(/^alert\/long\/sha256:[0-9a-f]{64}$/);
+    expect(events[1]!.labels).toEqual(tags);
+  });
+});
