@@ -62,6 +62,12 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     maxBatchPoints: config.ingest.maxBatchPoints,
     maxRules: config.limits.maxRules,
     maxResidentActors: config.actors.maxResident,
+    correlation: {
+      upgradeTimeoutMs: config.correlate.upgradeTimeoutMs,
+      heartbeatTimeoutMs: config.correlate.heartbeatTimeoutMs === 0 ? null : config.correlate.heartbeatTimeoutMs,
+      clusterTag: config.correlate.clusterTag,
+      inhibitions: config.correlate.inhibitions,
+    },
   });
   let delivery: Delivery | undefined;
   try {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../core/index.js';
+import { defaultCorrelationConfig, parseInhibitions, type CorrelationConfig } from './correlation.js';
 import { mergeEnvTokens, parseTokenList, type TokenConfig } from './tokens.js';
 
 export interface VigilConfig {
@@ -54,6 +55,8 @@ export interface VigilConfig {
     /** Most alert instances held in memory; the rest are passivated to LMDB and loaded on their next message. @default 1000000 */
     maxResident: number;
   };
+  /** Cluster lifecycle and inhibition (docs/correlation.md). */
+  correlate: CorrelationConfig;
   /** Notification routes and receivers, as written; validated by the deliver stage (docs/delivery.md). */
   delivery?: unknown;
 }
@@ -66,6 +69,7 @@ export const defaultConfig: VigilConfig = {
   rules: { dir: 'config/rules' },
   limits: { maxRules: 100_000, maxStreamSubscribers: 1000, streamBufferEvents: 10_000 },
   actors: { maxResident: 1_000_000 },
+  correlate: defaultCorrelationConfig,
 };
 
 /** Environment variables and the config key each one sets. */
@@ -82,6 +86,9 @@ const envKeys: Record<string, string> = {
   VIGIL_GRPC_TLS_CLIENT_CA: 'grpc.tls.clientCaFile',
   VIGIL_MAX_STREAM_SUBSCRIBERS: 'limits.maxStreamSubscribers',
   VIGIL_STREAM_BUFFER_EVENTS: 'limits.streamBufferEvents',
+  VIGIL_UPGRADE_TIMEOUT_MS: 'correlate.upgradeTimeoutMs',
+  VIGIL_HEARTBEAT_TIMEOUT_MS: 'correlate.heartbeatTimeoutMs',
+  VIGIL_CLUSTER_TAG: 'correlate.clusterTag',
 };
 
 type Json = Record<string, unknown>;
@@ -143,6 +150,8 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
       if (delivery !== undefined) config.delivery = delivery;
       const auth = (config.grpc as { auth: { tokens: unknown } }).auth;
       auth.tokens = parseTokenList(auth.tokens, `${path}: grpc.auth.tokens`);
+      const correlate = config.correlate as CorrelationConfig;
+      correlate.inhibitions = parseInhibitions(correlate.inhibitions, `${path}: correlate.inhibitions`);
     }
   } else if (file) throw new ConfigError(`config file ${file} does not exist`);
   for (const [name, key] of Object.entries(envKeys)) {

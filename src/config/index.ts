@@ -2,3 +2,4 @@
 export { loadConfig, defaultConfig, type VigilConfig, type LoadConfigOptions } from './config.js';
 export { parseTokenList, mergeEnvTokens, tokenRoles, type TokenConfig } from './tokens.js';
 export { serverSecurity, type ServerSecurityConfig } from './security.js';
+export { parseInhibitions, defaultCorrelationConfig, type CorrelationConfig } from './correlation.js';

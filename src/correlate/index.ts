@@ -31,5 +31,6 @@ export { ClusterNotFoundError } from './clusters.js';
 export { SilenceNotFoundError } from './silence-host.js';
 export { IncidentNotFoundError } from './incidents.js';
 export { describe as describeSuppression, type Explanation } from './explain.js';
+export { parseMatcher, formatMatcher } from './matcher-text.js';
 export { tableReader, type RecordTable } from './table-reader.js';
 export * from './model.js';
