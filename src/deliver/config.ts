@@ -31,6 +31,14 @@ export interface ReceiverLimits {
   readonly ratePerSecond: number;
   /** Longest one attempt may take. @default 10000 */
   readonly timeoutMs: number;
+  /**
+   * Most notifications this receiver may have in the outbox (waiting for
+   * their group, or queued as deliveries). Beyond it new firing notifications
+   * are archived with reason OUTBOX_FULL instead of queued; resolves still
+   * queue up to twice the limit (docs/delivery.md, "When the outbox is full").
+   * @default 100000, or `delivery.maxOutboxEntries`
+   */
+  readonly maxOutboxEntries: number;
 }
 
 export interface ReceiverConfig {
@@ -43,13 +51,14 @@ export interface ReceiverConfig {
 }
 
 export interface DeliveryConfig {
+  /** Each with its limits, `maxOutboxEntries` defaulting to `delivery.maxOutboxEntries` (100000). */
   readonly receivers: readonly ReceiverConfig[];
   /** The root (default) route. */
   readonly route: Route;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { initialBackoffMs: 1000, maxBackoffMs: 300_000, backoffMultiplier: 2, jitterRatio: 0.2, maxAgeMs: 3_600_000 };
-export const defaultLimits: ReceiverLimits = { maxConcurrent: 2, ratePerSecond: 0, timeoutMs: 10_000 };
+export const defaultLimits: ReceiverLimits = { maxConcurrent: 2, ratePerSecond: 0, timeoutMs: 10_000, maxOutboxEntries: 100_000 };
 /** Alertmanager's defaults. */
 export const defaultPolicy: NotificationPolicy = { groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000, sendResolved: true };
 
@@ -63,7 +72,8 @@ export function parseDeliveryConfig(raw: unknown, env: NodeJS.ProcessEnv = proce
   const retryFields = top.object('retry');
   const retry = readRetry(retryFields, defaultRetryPolicy);
   retryFields?.done();
-  const receivers = top.list('receivers').map((r) => readReceiver(r, retry));
+  const maxOutboxEntries = positive(top, 'maxOutboxEntries', defaultLimits.maxOutboxEntries);
+  const receivers = top.list('receivers').map((r) => readReceiver(r, retry, maxOutboxEntries));
   const names = new Set<string>();
   for (const r of receivers) {
     if (names.has(r.name)) throw new ConfigError(`${where}.receivers: receiver "${r.name}" is defined twice`);
@@ -91,7 +101,13 @@ function readRetry(fields: FieldReader | undefined, base: RetryPolicy): RetryPol
   };
 }
 
-function readReceiver(fields: FieldReader, retryBase: RetryPolicy): ReceiverConfig {
+function positive(fields: FieldReader, key: string, fallback: number): number {
+  const v = fields.number(key, fallback);
+  if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${fields.where}.${key}: must be a whole number of at least 1`);
+  return v;
+}
+
+function readReceiver(fields: FieldReader, retryBase: RetryPolicy, maxOutboxEntries: number): ReceiverConfig {
   const name = fields.string('name');
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError(`${fields.where}.name: "${name}" may only hold letters, digits, '_', '.' and '-'`);
   const type = fields.string('type');
@@ -101,6 +117,7 @@ function readReceiver(fields: FieldReader, retryBase: RetryPolicy): ReceiverConf
     maxConcurrent: Math.max(1, fields.number('maxConcurrent', defaultLimits.maxConcurrent)),
     ratePerSecond: fields.number('ratePerSecond', defaultLimits.ratePerSecond),
     timeoutMs: fields.number('timeoutMs', defaultLimits.timeoutMs),
+    maxOutboxEntries: positive(fields, 'maxOutboxEntries', maxOutboxEntries),
   };
   const retry = readRetry(fields, retryBase);
   const options = kind.parse(fields);

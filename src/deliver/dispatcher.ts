@@ -4,18 +4,24 @@
  * backoff until sent, permanently rejected, or older than the maximum age
  * (then archived with the reason). Every receiver has its own concurrency
  * and rate limits, so one that is down only ever holds up its own lanes.
+ *
+ * Memory does not grow with the outbox: pending notifications are kept as
+ * one summary per group (read from LMDB when the group flushes) and each
+ * receiver's deliveries as a window over its queue in LMDB (QueueWindow).
  * All time comes from the injected clock and scheduler.
  */
 import type { ObservableResult } from '@opentelemetry/api';
 import type { Clock } from '../core/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { backoffMs } from './backoff.js';
-import { defaultRetryPolicy, type ReceiverConfig } from './config.js';
+import { defaultLimits, defaultRetryPolicy, type ReceiverConfig } from './config.js';
 import { DeliveryErrorCodes, toDeliveryError } from './errors.js';
-import { flushGroup, groupDueAt } from './grouping.js';
-import type { ArchivedRecord, ArchiveReason, AttemptError, DeliveryRecord, GroupRecord, PendingRecord } from './model.js';
+import { GroupFlusher, plannedId } from './group-flusher.js';
 import { lanesOf } from './lanes.js';
-import { groupRecordKey, type Outbox } from './outbox.js';
+import type { ArchivedRecord, ArchiveReason, AttemptError, DeliveryRecord } from './model.js';
+import type { Outbox } from './outbox.js';
+import type { Plan } from './planner.js';
+import { QueueWindow } from './queue-window.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Receiver } from './receivers/index.js';
 import type { Scheduler } from './scheduler.js';
@@ -34,6 +40,10 @@ export interface DispatcherOptions {
   readonly log: Logger;
   /** Source of jitter. @default Math.random */
   readonly random?: () => number;
+  /** Deliveries per receiver held in memory; the rest wait in LMDB. @default 256 */
+  readonly windowPerReceiver?: number;
+  /** Pending notifications turned into deliveries per LMDB transaction, for receivers that take one notification per message. @default 1000 */
+  readonly flushChunk?: number;
 }
 
 interface Runtime extends ConfiguredReceiver {
@@ -41,19 +51,22 @@ interface Runtime extends ConfiguredReceiver {
   readonly limiter: RateLimiter;
 }
 
-const groupId = (receiver: string, groupKey: string): string => `${receiver}\u0000${groupKey}`;
 /** After an LMDB failure inside a pump, look again this much later. */
 const pumpRetryMs = 1000;
 
 export class Dispatcher {
-  private readonly groups = new Map<string, GroupRecord>();
-  private readonly pending = new Map<string, Map<string, PendingRecord>>();
-  private readonly deliveries = new Map<string, DeliveryRecord>();
+  private readonly flusher: GroupFlusher;
+  private readonly windows = new Map<string, QueueWindow>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly runtime = new Map<string, Runtime>();
   private readonly counter = new OutcomeCounter();
   private readonly lastErrors = new Map<string, AttemptError>();
+  /** Receivers whose share of the outbox is full, since when (wall-clock ms). */
+  private readonly fullSince = new Map<string, number>();
   private readonly random: () => number;
+  private readonly windowSize: number;
+  /** The last plan, until `wake` says it is committed. Its records are in LMDB but not yet ours to flush. */
+  private planned: { plan: Plan; ids: Set<string> } | undefined;
   private abort = new AbortController();
   private running = false;
   private pumping: Promise<void> | undefined;
@@ -65,6 +78,15 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.random = options.random ?? Math.random;
+    this.windowSize = Math.max(1, options.windowPerReceiver ?? 256);
+    this.flusher = new GroupFlusher({
+      outbox: options.outbox,
+      batches: (r) => this.runtime.get(r)?.receiver.batches ?? false,
+      chunk: Math.max(1, options.flushChunk ?? 1000),
+      onDeliveries: (r, deliveries) => {
+        for (const d of deliveries) this.window(r).added(d);
+      },
+    });
     const now = options.clock.now();
     for (const [name, r] of options.receivers) {
       const { ratePerSecond } = r.config.limits;
@@ -72,23 +94,34 @@ export class Dispatcher {
     }
   }
 
-  /** Loads the outbox as left by the last run (undelivered entries included) and starts sending. */
+  /** Loads the outbox as left by the last run (a summary per group, a window per receiver) and starts sending. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
-    const contents = this.options.outbox.readAll();
-    for (const g of contents.groups) this.groups.set(groupId(g.receiver, g.groupKey), g);
-    for (const d of contents.deliveries) this.deliveries.set(d.id, d);
-    for (const p of contents.pending) this.addPending(p);
+    this.planned = undefined;
+    this.flusher.load(this.runtime.keys());
+    this.windows.clear();
+    for (const name of new Set([...this.runtime.keys(), ...this.options.outbox.receivers()])) this.window(name).refill();
     queuedGauge.addCallback(this.observeQueued);
     this.pump();
   }
 
-  /** Picks up pending notifications committed since the last look. Call after every commit that carried planned writes. */
+  /** Notifications a receiver has in the outbox (pending and queued), as committed and announced by `wake`. */
+  occupancy(receiver: string): number {
+    return this.flusher.waiting(receiver) + this.window(receiver).total;
+  }
+
+  /** Remembers what the engine is about to commit; `wake` takes it on once the commit is durable. */
+  stage(plan: Plan): void {
+    this.planned = plan.admitted.length > 0 || plan.overflow.length > 0 ? { plan, ids: new Set(plan.admitted.map(plannedId)) } : undefined;
+  }
+
+  /** Takes on the notifications of the last plan, now committed. Call after every commit that carried planned writes. */
   wake(): void {
-    if (!this.running) return;
-    for (const p of this.options.outbox.readPending()) this.addPending(p);
+    const planned = this.planned;
+    this.planned = undefined;
+    if (planned) this.takeOn(planned.plan);
     this.pump();
   }
 
@@ -108,12 +141,9 @@ export class Dispatcher {
     while (this.pumping || this.inFlight.size > 0) await Promise.allSettled([this.pumping, ...this.inFlight.values()]);
   }
 
-  queued(): DeliveryRecord[] {
-    return [...this.deliveries.values()];
-  }
-
-  waiting(): PendingRecord[] {
-    return [...this.pending.values()].flatMap((m) => [...m.values()]);
+  /** Receivers with a queue: configured ones and any the outbox still names. */
+  receiverNames(): string[] {
+    return [...this.windows.keys()];
   }
 
   isInFlight(id: string): boolean {
@@ -123,29 +153,63 @@ export class Dispatcher {
   /** Sends a queued delivery now, or brings an archived one back; undefined when neither exists. */
   async retry(id: string): Promise<DeliveryRecord | undefined> {
     const now = this.options.clock.now();
-    const queued = this.deliveries.get(id);
+    const queued = this.options.outbox.getDelivery(id);
     let d: DeliveryRecord | undefined;
     if (queued) {
       d = { ...queued, nextAttemptAt: now };
       await this.options.outbox.saveDelivery(d);
-    } else d = await this.options.outbox.restoreFromArchive(id, now);
+      this.window(d.receiver).updated(d);
+    } else {
+      d = await this.options.outbox.restoreFromArchive(id, now);
+      if (d) this.window(d.receiver).added(d);
+    }
     if (!d) return undefined;
-    this.deliveries.set(id, d);
     this.pump();
     return d;
   }
 
   stats(): ReceiverStats[] {
-    const receivers = [...this.runtime.values()].map((r) => ({ name: r.receiver.name, type: r.receiver.type, inFlight: r.active }));
-    return receiverStats({ receivers, deliveries: [...this.deliveries.values()], counter: this.counter, lastErrors: this.lastErrors, now: this.options.clock.now() });
+    const now = this.options.clock.now();
+    const receivers = [...this.windows.values()].map((w) => {
+      const rt = this.runtime.get(w.receiver);
+      let oldest = Infinity;
+      for (const d of w.items.values()) oldest = Math.min(oldest, d.createdAt);
+      const fullSince = this.fullSince.get(w.receiver);
+      return {
+        name: w.receiver,
+        type: rt?.receiver.type ?? 'unknown',
+        inFlight: rt?.active ?? 0,
+        queued: w.total,
+        waiting: this.flusher.waiting(w.receiver),
+        oldestQueuedAt: oldest,
+        maxOutboxEntries: rt?.config.limits.maxOutboxEntries ?? defaultLimits.maxOutboxEntries,
+        ...(fullSince !== undefined ? { fullSince } : {}),
+      };
+    });
+    return receiverStats({ receivers, counter: this.counter, lastErrors: this.lastErrors, now });
   }
 
+  private window(receiver: string): QueueWindow {
+    let w = this.windows.get(receiver);
+    if (!w) this.windows.set(receiver, (w = new QueueWindow(receiver, this.options.outbox, this.windowSize)));
+    return w;
+  }
 
-  private addPending(p: PendingRecord): void {
-    const id = groupId(p.receiver, p.groupKey);
-    let m = this.pending.get(id);
-    if (!m) this.pending.set(id, (m = new Map()));
-    m.set(p.notification.key, p);
+  private takeOn(plan: Plan): void {
+    const first = plan.admitted[0];
+    // A plan whose commit failed never reached LMDB: nothing to take on.
+    if (first && !this.options.outbox.isPending(first)) return;
+    this.flusher.take(plan.admitted);
+    for (const a of plan.overflow) {
+      this.counter.record(a.receiver, 'outbox_full');
+      if (!this.fullSince.has(a.receiver)) {
+        this.fullSince.set(a.receiver, a.archivedAt);
+        this.options.log('warn', 'outbox full for this receiver: new notifications go to the archive (OUTBOX_FULL) until it has room', {
+          receiver: a.receiver,
+          queued: this.occupancy(a.receiver),
+        });
+      }
+    }
   }
 
   private pump(): void {
@@ -170,13 +234,28 @@ export class Dispatcher {
 
   private async runPump(): Promise<void> {
     const now = this.options.clock.now();
-    await this.flushDueGroups(now);
-    await this.archiveExpired(now);
+    await this.flusher.flushDue(now, this.planned?.ids);
     let next = Infinity;
-    for (const lane of lanesOf(this.deliveries.values())) {
+    for (const w of this.windows.values()) {
+      w.refill();
+      await this.archiveExpired(w, now);
+      next = Math.min(next, await this.sendDue(w, now));
+      w.refill();
+      for (const d of w.items.values()) if (!this.inFlight.has(d.id)) next = Math.min(next, d.createdAt + this.maxAgeOf(d.receiver));
+      this.noteRoom(w.receiver);
+    }
+    next = Math.min(next, this.flusher.nextDue());
+    if (next <= now) this.pumpAgain = true;
+    else if (Number.isFinite(next)) this.arm(next);
+  }
+
+  /** Starts the attempts that are due in one receiver's window; returns when the next one will be. */
+  private async sendDue(w: QueueWindow, now: number): Promise<number> {
+    let next = Infinity;
+    const rt = this.runtime.get(w.receiver);
+    for (const lane of lanesOf(w.items.values())) {
       const head = lane[0]!;
       if (this.inFlight.has(head.id)) continue;
-      const rt = this.runtime.get(head.receiver);
       if (!rt) {
         await this.archive(head, { code: DeliveryErrorCodes.RECEIVER_UNKNOWN, message: `no receiver named "${head.receiver}" is configured` });
         next = now;
@@ -187,18 +266,23 @@ export class Dispatcher {
         continue;
       }
       // A full receiver is woken by its own attempts finishing, not by a timer.
-      if (rt.active >= rt.config.limits.maxConcurrent) continue;
+      if (rt.active >= rt.config.limits.maxConcurrent) break;
       if (!rt.limiter.tryTake(now)) {
         next = Math.min(next, rt.limiter.nextTokenAt(now));
-        continue;
+        break;
       }
       this.attempt(head, rt);
     }
-    for (const [id, g] of this.groups) next = Math.min(next, groupDueAt(g, [...(this.pending.get(id)?.values() ?? [])]) ?? Infinity);
-    for (const [id, m] of this.pending) if (!this.groups.has(id)) next = Math.min(next, groupDueAt(undefined, [...m.values()]) ?? Infinity);
-    for (const d of this.deliveries.values()) if (!this.inFlight.has(d.id)) next = Math.min(next, d.createdAt + this.maxAgeOf(d.receiver));
-    if (next <= now) this.pumpAgain = true;
-    else if (Number.isFinite(next)) this.arm(next);
+    return next;
+  }
+
+  private noteRoom(receiver: string): void {
+    const since = this.fullSince.get(receiver);
+    if (since === undefined) return;
+    const limit = this.runtime.get(receiver)?.config.limits.maxOutboxEntries ?? defaultLimits.maxOutboxEntries;
+    if (this.occupancy(receiver) >= limit) return;
+    this.fullSince.delete(receiver);
+    this.options.log('info', 'outbox has room again for this receiver', { receiver, fullForMs: this.options.clock.now() - since });
   }
 
   private arm(at: number): void {
@@ -209,35 +293,8 @@ export class Dispatcher {
     });
   }
 
-  private async flushDueGroups(now: number): Promise<void> {
-    const ids = new Set([...this.groups.keys(), ...this.pending.keys()]);
-    for (const id of ids) {
-      const group = this.groups.get(id);
-      const pending = [...(this.pending.get(id)?.values() ?? [])];
-      const due = groupDueAt(group, pending);
-      if (due === undefined) {
-        if (group && group.firing.length === 0) this.groups.delete(id);
-        continue;
-      }
-      if (due > now) continue;
-      const first = pending[0] ?? group!;
-      const receiver = first.receiver;
-      const groupKey = 'groupKey' in first ? first.groupKey : group!.groupKey;
-      const rt = this.runtime.get(receiver);
-      const result = flushGroup({ receiver, groupKey, group, pending, batches: rt?.receiver.batches ?? false, now });
-      await this.options.outbox.flush(result.group, groupRecordKey(receiver, groupKey), result.deliveries, pending);
-      if (result.group) this.groups.set(id, result.group);
-      else this.groups.delete(id);
-      // Only what was flushed: a wake() during the write may have added newer notifications to this group.
-      const left = this.pending.get(id);
-      for (const p of pending) left?.delete(p.notification.key);
-      if (left?.size === 0) this.pending.delete(id);
-      for (const d of result.deliveries) this.deliveries.set(d.id, d);
-    }
-  }
-
-  private async archiveExpired(now: number): Promise<void> {
-    for (const d of [...this.deliveries.values()]) {
+  private async archiveExpired(w: QueueWindow, now: number): Promise<void> {
+    for (const d of [...w.items.values()]) {
       if (this.inFlight.has(d.id)) continue;
       const maxAgeMs = this.maxAgeOf(d.receiver);
       if (now < d.createdAt + maxAgeMs) continue;
@@ -261,10 +318,10 @@ export class Dispatcher {
       try {
         await rt.receiver.send({ id: d.id, key: d.key, receiver: name, groupKey: d.groupKey, groupLabels: d.groupLabels, repeat: d.repeat, notifications: d.notifications, attempt }, signal);
         deliveryInstruments.attemptDuration.record(performance.now() - started, { receiver: name });
-        this.deliveries.delete(d.id);
         this.counter.record(name, 'sent');
         // If Vigil dies before this removal lands, the delivery is sent again with the same key: receivers drop it.
-        await this.options.outbox.removeDelivery(d.id);
+        await this.options.outbox.removeDelivery(d);
+        this.window(d.receiver).removed(d.id);
         this.options.log('debug', 'delivered', { receiver: name, delivery: d.id, attempt });
       } catch (e) {
         // Stopping aborts attempts; the record stays as it was and is tried again after the next start.
@@ -298,14 +355,15 @@ export class Dispatcher {
     const waitMs = Math.max(backoffMs(attempt, rt.config.retry, this.random), err.retryAfterMs ?? 0);
     const next: DeliveryRecord = { ...d, attempts: attempt, nextAttemptAt: now + waitMs, lastError };
     this.options.log('warn', 'delivery failed; will retry', { receiver: name, delivery: d.id, code: err.deliveryCode, error: err.message, attempt, retryInMs: waitMs });
-    if (!this.deliveries.has(d.id)) return;
-    this.deliveries.set(d.id, next);
+    const w = this.window(d.receiver);
+    if (!w.items.has(d.id)) return;
+    w.updated(next);
     await this.options.outbox.saveDelivery(next);
   }
 
   private async archive(d: DeliveryRecord, reason: ArchiveReason): Promise<ArchivedRecord> {
-    this.deliveries.delete(d.id);
     const archived = await this.options.outbox.moveToArchive(d, reason, this.options.clock.now());
+    this.window(d.receiver).removed(d.id);
     this.counter.record(d.receiver, 'archived');
     this.options.log('warn', 'delivery archived', { receiver: d.receiver, delivery: d.id, code: reason.code, reason: reason.message });
     return archived;

@@ -20,6 +20,8 @@ export const DeliveryErrorCodes = {
   EXPIRED: 'DELIVERY_EXPIRED',
   /** The outbox names a receiver the configuration no longer has. */
   RECEIVER_UNKNOWN: 'DELIVERY_RECEIVER_UNKNOWN',
+  /** The receiver's share of the outbox was full when the notification was planned: it went straight to the archive. */
+  OUTBOX_FULL: 'OUTBOX_FULL',
   /** `retry(id)` named no archived delivery. */
   NOT_FOUND: 'DELIVERY_NOT_FOUND',
 } as const;

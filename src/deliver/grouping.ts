@@ -7,11 +7,17 @@
 import { createHash } from 'node:crypto';
 import { OUTBOX_RECORD_VERSION, type DeliveryRecord, type GroupRecord, type Notification, type PendingRecord } from './model.js';
 
+/** What `groupDueAt` needs of a group's pending notifications: how many, the oldest commit, the latest policy. */
+export interface PendingState {
+  readonly count: number;
+  readonly oldest: number;
+  readonly policy: PendingRecord['policy'];
+}
+
 /** Wall-clock ms at which the group needs a flush; undefined when it never will on its own. */
-export function groupDueAt(group: GroupRecord | undefined, pending: readonly PendingRecord[]): number | undefined {
-  if (pending.length > 0) {
-    const policy = pending[pending.length - 1]!.policy;
-    const oldest = Math.min(...pending.map((p) => p.createdAt));
+export function groupDueAt(group: GroupRecord | undefined, pending: PendingState | undefined): number | undefined {
+  if (pending && pending.count > 0) {
+    const { policy, oldest } = pending;
     // A group with nothing firing is over (as in Alertmanager): the next alert starts a new one and waits group wait.
     if (!group || group.firing.length === 0) return oldest + policy.groupWaitMs;
     return Math.max(oldest, group.lastFlushAt + policy.groupIntervalMs);
@@ -62,7 +68,7 @@ export function flushGroup(input: FlushInput): FlushResult {
     const changed = new Set(outgoing.map((n) => n.subject));
     toSend = [...outgoing, ...[...firing.values()].filter((n) => !changed.has(n.subject))].sort((a, b) => a.seq - b.seq);
   }
-  const createdAt = repeat ? now : Math.min(...pending.map((p) => p.createdAt));
+  const createdAt = repeat ? now : pending.reduce((min, p) => Math.min(min, p.createdAt), Infinity);
   const base = { receiver: input.receiver, groupKey: input.groupKey, groupLabels, createdAt, now, repeat, repeats };
   const deliveries = input.batches ? (toSend.length > 0 ? [makeDelivery(base, toSend, `${input.receiver}|${input.groupKey}`)] : []) : toSend.map((n) => makeDelivery(base, [n], `${input.receiver}|${n.subject}`));
   const nextGroup: GroupRecord | null =
@@ -93,7 +99,7 @@ function makeDelivery(base: DeliveryBase, notifications: Notification[], lane: s
     groupKey: base.groupKey,
     groupLabels: base.groupLabels,
     lane,
-    order: [base.now, Math.max(...notifications.map((n) => n.seq))],
+    order: [base.now, notifications.reduce((max, n) => Math.max(max, n.seq), 0)],
     repeat: base.repeat,
     notifications,
     createdAt: base.createdAt,

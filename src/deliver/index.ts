@@ -19,12 +19,13 @@
  *   await delivery.stop();                                  // before store.close()
  */
 import { systemClock, type Clock } from '../core/index.js';
+import type { Key } from 'lmdb';
 import type { Store, TableWrite } from '../store/index.js';
 import { silentLogger, type Logger } from '../telemetry/index.js';
 import type { DeliveryConfig } from './config.js';
 import { Dispatcher, type ConfiguredReceiver } from './dispatcher.js';
 import { DeliveryNotFoundError } from './errors.js';
-import type { ArchivedRecord, DeliverableEvent, DeliveryRecord, Notification, PendingRecord } from './model.js';
+import type { ArchivedRecord, DeliverableEvent, DeliveryRecord, Notification, OutboxRecord, PendingRecord } from './model.js';
 import { Outbox } from './outbox.js';
 import { planDeliveries } from './planner.js';
 import { receiverTypes, type Receiver } from './receivers/index.js';
@@ -54,6 +55,8 @@ export interface DeliveryOptions {
   readonly random?: () => number;
   /** Receivers built by the caller instead of from config, by name (tests, embedding). */
   readonly receivers?: ReadonlyMap<string, Receiver>;
+  /** Deliveries per receiver held in memory; the rest wait in LMDB and are read a page at a time. @default 256 */
+  readonly windowPerReceiver?: number;
 }
 
 /** One row of `vigil deliveries ls`. */
@@ -75,9 +78,13 @@ export interface DeliveryListing {
 }
 
 export interface Delivery {
-  /** Outbox writes for the events of one batch; put them in that batch's `CommitBatch.writes`. Pure apart from reading the clock. */
+  /**
+   * Outbox writes for the events of one batch; put them in that batch's
+   * `CommitBatch.writes`. Call once per commit: notifications for a receiver
+   * whose share of the outbox is full become archive writes (OUTBOX_FULL).
+   */
   plan(events: readonly DeliverableEvent[]): TableWrite[];
-  /** Tells the dispatcher that a commit with planned writes is durable. */
+  /** Tells the dispatcher that the commit carrying the last plan is durable. */
   wake(): void;
   /** Loads undelivered work left in LMDB and starts sending. */
   start(): void;
@@ -94,14 +101,24 @@ export interface Delivery {
 export function createDelivery(options: DeliveryOptions): Delivery {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
-  const outbox = new Outbox(options.store.openTable('outbox'), options.store.openTable('archive'));
+  const outbox = new Outbox(options.store.openTable<OutboxRecord | number | true, Key>('outbox'), options.store.openTable('archive'));
+  const upgraded = outbox.upgrade();
+  if (upgraded > 0) log('info', 'outbox moved to the current layout', { records: upgraded });
   const configured = new Map<string, ConfiguredReceiver>();
   for (const config of options.config.receivers) {
     const receiver = options.receivers?.get(config.name) ?? receiverTypes[config.type]!.create(config.name, config.options, { clock, log, timeoutMs: config.limits.timeoutMs });
     configured.set(config.name, { receiver, config });
   }
-  const dispatcher = new Dispatcher({ outbox, receivers: configured, clock, scheduler: options.scheduler ?? systemScheduler, log, ...(options.random ? { random: options.random } : {}) });
-  const names = new Set(configured.keys());
+  const dispatcher = new Dispatcher({
+    outbox,
+    receivers: configured,
+    clock,
+    scheduler: options.scheduler ?? systemScheduler,
+    log,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.windowPerReceiver !== undefined ? { windowPerReceiver: options.windowPerReceiver } : {}),
+  });
+  const limits = new Map(options.config.receivers.map((r) => [r.name, r.limits.maxOutboxEntries]));
 
   const listing = (d: DeliveryRecord | ArchivedRecord): DeliveryListing => ({
     id: d.id,
@@ -128,7 +145,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   });
 
   return {
-    plan: (events) => planDeliveries(events, { outbox, route: options.config.route, clock, receivers: names }),
+    plan(events) {
+      const plan = planDeliveries(events, { outbox, route: options.config.route, clock, limits, occupancy: (r) => dispatcher.occupancy(r) });
+      dispatcher.stage(plan);
+      return plan.writes;
+    },
     wake: () => dispatcher.wake(),
     start: () => dispatcher.start(),
     async stop() {
@@ -137,7 +158,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     },
     list({ archived = false, limit = 1000 } = {}) {
       if (archived) return outbox.listArchived(limit).map(listing);
-      const rows = [...dispatcher.waiting().map(waitingListing), ...dispatcher.queued().map(listing)];
+      const queued = dispatcher.receiverNames().flatMap((r) => outbox.pageDeliveries(r, undefined, limit));
+      const rows = [...outbox.listPending(limit).map(waitingListing), ...queued.map(listing)];
       return rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).slice(0, limit);
     },
     async retry(id) {

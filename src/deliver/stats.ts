@@ -3,16 +3,17 @@
  * the same figures kept in memory for `vigil deliveries stats` (since start).
  */
 import { metrics } from '@opentelemetry/api';
-import type { AttemptError, DeliveryRecord } from './model.js';
+import type { AttemptError } from './model.js';
 
-export type DeliveryOutcome = 'sent' | 'retried' | 'failed_temporary' | 'failed_permanent' | 'archived';
+/** `outbox_full`: a notification archived when planned because the receiver's share of the outbox was full. */
+export type DeliveryOutcome = 'sent' | 'retried' | 'failed_temporary' | 'failed_permanent' | 'archived' | 'outbox_full';
 
 const meter = metrics.getMeter('vigil');
 
 /** The deliver stage's instruments; without a started SDK they are no-ops. */
 export const deliveryInstruments = {
   outcomes: meter.createCounter('vigil_delivery_outcomes', {
-    description: 'Delivery attempts and their outcome (sent, retried, failed_temporary, failed_permanent, archived), per receiver',
+    description: 'Delivery attempts and their outcome (sent, retried, failed_temporary, failed_permanent, archived, outbox_full), per receiver',
   }),
   attemptDuration: meter.createHistogram('vigil_delivery_attempt_duration', { description: 'Time of one delivery attempt', unit: 'ms' }),
 };
@@ -26,15 +27,24 @@ export interface ReceiverStats {
   readonly failedTemporary: number;
   readonly failedPermanent: number;
   readonly archived: number;
+  /** Notifications archived when planned, because this receiver's share of the outbox was full (OUTBOX_FULL). */
+  readonly outboxFull: number;
   /** Deliveries in the outbox now (pending notifications not counted until their group flushes). */
   readonly queued: number;
+  /** Notifications waiting for their group to flush. */
+  readonly waiting: number;
+  /** `waiting + queued` may reach this; beyond it new firing notifications are archived. */
+  readonly maxOutboxEntries: number;
+  /** Wall-clock ms since which the outbox has been full for this receiver; absent when it has room. A health signal. */
+  readonly outboxFullSince?: number;
   /** Age of the oldest queued delivery, ms; 0 when none. */
   readonly oldestQueuedAgeMs: number;
   readonly inFlight: number;
   readonly lastError?: { readonly code: string; readonly message: string; readonly at: number };
 }
 
-type Counts = { -readonly [K in 'sent' | 'retried' | 'failedTemporary' | 'failedPermanent' | 'archived']: number };
+type Counts = { -readonly [K in 'sent' | 'retried' | 'failedTemporary' | 'failedPermanent' | 'archived' | 'outboxFull']: number };
+const zero = (): Counts => ({ sent: 0, retried: 0, failedTemporary: 0, failedPermanent: 0, archived: 0, outboxFull: 0 });
 
 const field: Record<DeliveryOutcome, keyof Counts> = {
   sent: 'sent',
@@ -42,6 +52,7 @@ const field: Record<DeliveryOutcome, keyof Counts> = {
   failed_temporary: 'failedTemporary',
   failed_permanent: 'failedPermanent',
   archived: 'archived',
+  outbox_full: 'outboxFull',
 };
 
 /** Counts outcomes for one dispatcher. */
@@ -50,43 +61,56 @@ export class OutcomeCounter {
 
   record(receiver: string, outcome: DeliveryOutcome): void {
     let c = this.counts.get(receiver);
-    if (!c) this.counts.set(receiver, (c = { sent: 0, retried: 0, failedTemporary: 0, failedPermanent: 0, archived: 0 }));
+    if (!c) this.counts.set(receiver, (c = zero()));
     c[field[outcome]] += 1;
     deliveryInstruments.outcomes.add(1, { receiver, outcome });
   }
 
   of(receiver: string): Counts {
-    return { sent: 0, retried: 0, failedTemporary: 0, failedPermanent: 0, archived: 0, ...this.counts.get(receiver) };
+    return { ...zero(), ...this.counts.get(receiver) };
   }
 }
 
 /** Deliveries waiting in the outbox, per receiver; observed from the running dispatcher. */
 export const queuedGauge = meter.createObservableGauge('vigil_delivery_queued', { description: 'Deliveries in the outbox (queued or retrying), per receiver' });
 
+/** What the dispatcher knows of one receiver's queue right now. */
+export interface QueueState {
+  readonly name: string;
+  readonly type: string;
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly waiting: number;
+  /** Wall-clock ms of the oldest queued delivery's commit; Infinity when none. */
+  readonly oldestQueuedAt: number;
+  readonly maxOutboxEntries: number;
+  readonly fullSince?: number;
+}
+
 export interface StatsInput {
-  readonly receivers: ReadonlyArray<{ readonly name: string; readonly type: string; readonly inFlight: number }>;
-  readonly deliveries: readonly DeliveryRecord[];
+  readonly receivers: readonly QueueState[];
   readonly counter: OutcomeCounter;
   readonly lastErrors: ReadonlyMap<string, AttemptError>;
   readonly now: number;
 }
 
-/** One row per configured receiver, plus receivers the outbox still names but the config no longer has. */
+/** One row per receiver the dispatcher knows: configured ones, plus any the outbox still names. */
 export function receiverStats(input: StatsInput): ReceiverStats[] {
-  const known = new Map(input.receivers.map((r) => [r.name, r]));
-  const names = new Set([...known.keys(), ...input.deliveries.map((d) => d.receiver)]);
-  return [...names].sort().map((receiver) => {
-    const queued = input.deliveries.filter((d) => d.receiver === receiver);
-    const oldest = Math.min(...queued.map((d) => d.createdAt));
-    const lastError = input.lastErrors.get(receiver);
-    return {
-      receiver,
-      type: known.get(receiver)?.type ?? 'unknown',
-      ...input.counter.of(receiver),
-      queued: queued.length,
-      oldestQueuedAgeMs: queued.length > 0 ? Math.max(0, input.now - oldest) : 0,
-      inFlight: known.get(receiver)?.inFlight ?? 0,
-      ...(lastError ? { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } } : {}),
-    };
-  });
+  return [...input.receivers]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((r) => {
+      const lastError = input.lastErrors.get(r.name);
+      return {
+        receiver: r.name,
+        type: r.type,
+        ...input.counter.of(r.name),
+        queued: r.queued,
+        waiting: r.waiting,
+        oldestQueuedAgeMs: r.queued > 0 && Number.isFinite(r.oldestQueuedAt) ? Math.max(0, input.now - r.oldestQueuedAt) : 0,
+        inFlight: r.inFlight,
+        maxOutboxEntries: r.maxOutboxEntries,
+        ...(r.fullSince !== undefined ? { outboxFullSince: r.fullSince } : {}),
+        ...(lastError ? { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } } : {}),
+      };
+    });
 }

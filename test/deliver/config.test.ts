@@ -51,6 +51,6 @@ describe('delivery config', () => {
     expect(child.policy).toEqual({ groupWaitMs: 5000, groupIntervalMs: 300_000, repeatIntervalMs: 600_000, sendResolved: true });
     expect(c.receivers[0]!.retry.maxAgeMs).toBe(120_000);
     expect(c.receivers[1]!.retry).toMatchObject({ maxAgeMs: 60_000, initialBackoffMs: 1000 });
-    expect(c.receivers[1]!.limits).toEqual({ maxConcurrent: 4, ratePerSecond: 2, timeoutMs: 10_000 });
+    expect(c.receivers[1]!.limits).toEqual({ maxConcurrent: 4, ratePerSecond: 2, timeoutMs: 10_000, maxOutboxEntries: 100_000 });
   });
 });

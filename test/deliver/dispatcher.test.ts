@@ -107,8 +107,8 @@ describe('dispatcher', () => {
     ];
     const writes = h.delivery.plan(events);
     expect(writes.map((w) => w.key)).toEqual([
-      ['p', 'r', 'alert/cpu/cluster=c1#2'],
-      ['p', 'r', 'alert/cpu/cluster=c3#5'],
+      ['p', 'r', 'root:{cluster="c1"}', t0, 'alert/cpu/cluster=c1#2'],
+      ['p', 'r', 'root:{cluster="c3"}', t0, 'alert/cpu/cluster=c3#5'],
     ]);
     // Nothing is visible (or sent) before the batch commits.
     expect(h.delivery.list()).toEqual([]);

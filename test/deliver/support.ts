@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock, type AlertEvent, type AlertState } from '../../src/core/index.js';
-import { createDelivery, ManualScheduler, parseDeliveryConfig, type Delivery, type DeliverableEvent, type Receiver } from '../../src/deliver/index.js';
+import { createDelivery, ManualScheduler, parseDeliveryConfig, ReceiverUnavailableError, type Delivery, type DeliverableEvent, type DeliveryRequest, type Receiver } from '../../src/deliver/index.js';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -72,6 +72,21 @@ export async function deadUrl(): Promise<string> {
   return url;
 }
 
+/** A receiver that fails (temporarily) while `state.down` is set, and records what it accepted. */
+export function switchableReceiver(name: string, batches = false): { receiver: Receiver; state: { down: boolean; seen: DeliveryRequest[] } } {
+  const state = { down: true, seen: [] as DeliveryRequest[] };
+  const receiver: Receiver = {
+    name,
+    type: 'switchable',
+    batches,
+    send: async (r) => {
+      if (state.down) throw new ReceiverUnavailableError(name, 'down');
+      state.seen.push(r);
+    },
+  };
+  return { receiver, state };
+}
+
 let seq = 0;
 
 export function alertEvent(rule: string, group: Record<string, string>, from: AlertState, to: AlertState, ts: number, n: number, value = 1): AlertEvent {
@@ -106,6 +121,8 @@ export interface HarnessOptions {
   readonly startAt?: number;
   readonly receivers?: ReadonlyMap<string, Receiver>;
   readonly dataDir?: { path: string; remove(): void };
+  /** Deliveries per receiver the dispatcher holds in memory. */
+  readonly windowPerReceiver?: number;
 }
 
 /** Zero jitter keeps retry times exact in assertions. */
@@ -117,7 +134,15 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
   const clock = new ManualClock(options.startAt ?? 1_700_000_000_000);
   const scheduler = new ManualScheduler(clock);
   const config = parseDeliveryConfig(options.delivery, options.env ?? {});
-  const delivery = createDelivery({ store, config, clock, scheduler, random: noJitter, ...(options.receivers ? { receivers: options.receivers } : {}) });
+  const delivery = createDelivery({
+    store,
+    config,
+    clock,
+    scheduler,
+    random: noJitter,
+    ...(options.receivers ? { receivers: options.receivers } : {}),
+    ...(options.windowPerReceiver !== undefined ? { windowPerReceiver: options.windowPerReceiver } : {}),
+  });
   delivery.start();
   let closed = false;
   const h: Harness = {
