@@ -3,6 +3,7 @@
  * told apart by the first element of their key:
  *   ['p', receiver, group key, createdAt, notification key]  pending: planned, waiting for its group to flush
  *   ['g', receiver, group key]                               group: what the group last sent (intervals, repeats)
+ * (a group key longer than 256 characters goes by its sha256)
  *   ['d', delivery id]                                       delivery: a frozen message, retried until sent or archived
  *   ['q', receiver, flushed at, seq, delivery id]            queue index of deliveries, in sending order
  * plus ['v'], the layout version. Keys are ordered so that the dispatcher
@@ -11,6 +12,7 @@
  * the outbox, never all of it. The archive holds given-up deliveries by id,
  * with the reason.
  */
+import { createHash } from 'node:crypto';
 import type { Database, Key } from 'lmdb';
 import type { TableWrite } from '../store/index.js';
 import type { ArchivedRecord, ArchiveReason, DeliveryRecord, GroupRecord, NotificationPolicy, OutboxRecord, PendingRecord } from './model.js';
@@ -25,8 +27,11 @@ const layoutKey: OutboxKey = ['v'];
 /** Sorts after every string and number an outbox key holds. */
 const high = '\uffff';
 
-export const pendingKey = (p: Pick<PendingRecord, 'receiver' | 'groupKey' | 'createdAt' | 'notification'>): OutboxKey => ['p', p.receiver, p.groupKey, p.createdAt, p.notification.key];
-export const groupRecordKey = (receiver: string, groupKey: string): OutboxKey => ['g', receiver, groupKey];
+/** LMDB keys hold at most ~1,900 bytes; a group key of every label can be longer, so long ones go by digest. */
+const longGroupKeyChars = 256;
+export const groupKeyPart = (groupKey: string): string => (groupKey.length <= longGroupKeyChars ? groupKey : `sha256:${createHash('sha256').update(groupKey).digest('hex')}`);
+export const pendingKey = (p: Pick<PendingRecord, 'receiver' | 'groupKey' | 'createdAt' | 'notification'>): OutboxKey => ['p', p.receiver, groupKeyPart(p.groupKey), p.createdAt, p.notification.key];
+export const groupRecordKey = (receiver: string, groupKey: string): OutboxKey => ['g', receiver, groupKeyPart(groupKey)];
 export const deliveryKey = (id: string): OutboxKey => ['d', id];
 export const queuePosition = (d: Pick<DeliveryRecord, 'order' | 'id'>): QueuePosition => [d.order[0], d.order[1], d.id];
 const queueKey = (d: Pick<DeliveryRecord, 'receiver' | 'order' | 'id'>): OutboxKey => ['q', d.receiver, ...queuePosition(d)];
@@ -64,6 +69,12 @@ export class Outbox {
         if (old.length !== 3 || !isRecord(value) || value.kind !== 'pending') continue;
         this.table.removeSync(key);
         this.table.putSync(k(pendingKey(value)), value);
+        moved++;
+      }
+      for (const { key, value } of this.table.getRange({ start: ['g'], end: ['g', high] })) {
+        if (!isRecord(value) || value.kind !== 'group' || (key as unknown as unknown[])[2] === groupKeyPart(value.groupKey)) continue;
+        this.table.removeSync(key);
+        this.table.putSync(k(groupRecordKey(value.receiver, value.groupKey)), value);
         moved++;
       }
       for (const { value } of this.table.getRange({ start: ['d'], end: ['d', high] })) {
@@ -128,8 +139,8 @@ export class Outbox {
       let p: PendingRecord | undefined;
       for (const { value } of this.table.getRange({ start: k(start), end: ['p', high], limit: 1 })) if (isRecord(value) && value.kind === 'pending') p = value;
       if (!p) break;
-      const end: OutboxKey = ['p', p.receiver, p.groupKey, high];
-      const count = this.table.getCount({ start: k(['p', p.receiver, p.groupKey]), end: k(end) });
+      const end: OutboxKey = ['p', p.receiver, groupKeyPart(p.groupKey), high];
+      const count = this.table.getCount({ start: k(['p', p.receiver, groupKeyPart(p.groupKey)]), end: k(end) });
       out.push({ receiver: p.receiver, groupKey: p.groupKey, groupLabels: p.groupLabels, policy: p.policy, count, oldest: p.createdAt });
       start = end;
     }
@@ -139,7 +150,8 @@ export class Outbox {
   /** A group's pending notifications, oldest commit first. */
   readGroupPending(receiver: string, groupKey: string, limit?: number): PendingRecord[] {
     const out: PendingRecord[] = [];
-    const range = this.table.getRange({ start: ['p', receiver, groupKey], end: ['p', receiver, groupKey, high], ...(limit !== undefined ? { limit } : {}) });
+    const part = groupKeyPart(groupKey);
+    const range = this.table.getRange({ start: ['p', receiver, part], end: ['p', receiver, part, high], ...(limit !== undefined ? { limit } : {}) });
     for (const { value } of range) if (isRecord(value) && value.kind === 'pending') out.push(value);
     return out;
   }

@@ -59,6 +59,21 @@ describe('paged outbox', () => {
     expect(h.delivery.stats()[0]).toMatchObject({ queued: 0 });
   });
 
+  it('groups by labels too long for an LMDB key', async () => {
+    const pager = recorder('pager', true);
+    pager.state.down = false;
+    h = await harness({ startAt: t0, delivery: { ...config, route: { ...config.route, groupBy: ['...'] } }, receivers: new Map([['pager', pager.receiver]]) });
+    const long = 'x'.repeat(3000);
+    // The evaluator shortens such an alert's id (a digest); its labels stay whole.
+    const event = (from: 'pending' | 'firing', to: 'firing' | 'resolved', n: number) => ({ ...alertEvent('cpu', { cluster: 'c1', detail: long }, from, to, t0, n), alert: 'alert/cpu/sha256:ab12', id: `alert/cpu/sha256:ab12#${n}` });
+    await h.commit([event('pending', 'firing', 2)]);
+    await h.commit([event('firing', 'resolved', 3)]);
+    expect(pager.state.seen.map((r) => [r.key, r.groupLabels.detail?.length])).toEqual([
+      ['alert/cpu/sha256:ab12#2', 3000],
+      ['alert/cpu/sha256:ab12#3', 3000],
+    ]);
+  });
+
   it('reads an outbox written in the first layout (pending keyed by receiver and key, no queue index)', async () => {
     const dir = tempDir('vigil-deliver-');
     const store = Store.open({ dataDir: dir.path });
