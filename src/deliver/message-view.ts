@@ -5,6 +5,7 @@
  */
 import type { Tags } from '../core/index.js';
 import type { DeliveryRequest, IncidentMember, Notification, NotificationStatus } from './model.js';
+import { given } from './notifications.js';
 
 export interface NotificationView {
   readonly key: string;
@@ -12,7 +13,10 @@ export interface NotificationView {
   readonly kind: 'alert' | 'incident';
   readonly status: NotificationStatus;
   readonly change: string;
+  /** The `summary` annotation, else rule and labels. */
   readonly title: string;
+  /** The `description` annotation; '' when the rule has none. */
+  readonly description: string;
   readonly rule: string;
   readonly severity: string;
   readonly labels: Tags;
@@ -42,7 +46,7 @@ export interface MessageView {
 
 export const defaultTitleTemplate = '[{{statusText}}] {{summary}}';
 export const defaultBodyTemplate =
-  '{{#each alerts}}{{status}}: {{title}}\n{{#if value}}value: {{value}}\n{{/if}}{{#if members}}members: {{#each members}}{{id}} ({{state}}) {{/each}}\n{{/if}}labels: {{labels}}\nsince: {{startsAt}}\n\n{{/each}}';
+  '{{#each alerts}}{{status}}: {{title}}\n{{#if description}}{{description}}\n{{/if}}{{#if value}}value: {{value}}\n{{/if}}{{#if members}}members: {{#each members}}{{id}} ({{state}}) {{/each}}\n{{/if}}labels: {{labels}}\nsince: {{startsAt}}\n\n{{/each}}';
 
 export function toIso(ms: number | undefined): string {
   return ms === undefined || !Number.isFinite(ms) ? '' : new Date(ms).toISOString();
@@ -56,6 +60,7 @@ export function notificationView(n: Notification): NotificationView {
     status: n.status,
     change: n.change ?? '',
     title: n.title,
+    description: given(n.annotations.description) ?? '',
     rule: n.labels.alertname ?? '',
     severity: n.labels.severity ?? '',
     labels: n.labels,

@@ -3,8 +3,8 @@ import type { AlertEvent, IncidentEvent, IncidentMember, Tags } from '../core/in
 
 export type { IncidentEvent, IncidentMember } from '../core/index.js';
 
-/** An alert event, optionally with the rule's annotations (summary, runbook, ...). */
-export type DeliverableAlertEvent = AlertEvent & { readonly kind?: 'alert'; readonly annotations?: Tags };
+/** An alert event; its optional `annotations` (summary, description, runbook, ...) title and describe notifications. */
+export type DeliverableAlertEvent = AlertEvent & { readonly kind?: 'alert' };
 
 export type DeliverableEvent = DeliverableAlertEvent | IncidentEvent;
 

@@ -2,7 +2,11 @@
 import type { Tags } from '../core/index.js';
 import type { DeliverableEvent, IncidentEvent, Notification, NotificationStatus } from './model.js';
 
-/** The notification an event stands for, or undefined when the transition is not worth telling (e.g. inactive → pending). */
+/**
+ * The notification an event stands for, or undefined when the transition is
+ * not worth telling (e.g. inactive → pending). Its title is the `summary`
+ * annotation when the rule has one, rule and labels otherwise.
+ */
 export function toNotification(event: DeliverableEvent): Notification | undefined {
   if (event.kind === 'incident') return fromIncident(event);
   let status: NotificationStatus;
@@ -10,7 +14,7 @@ export function toNotification(event: DeliverableEvent): Notification | undefine
   else if (event.from === 'firing' && (event.to === 'resolved' || event.to === 'inactive')) status = 'resolved';
   else return undefined;
   const labels: Tags = { alertname: event.rule, severity: event.severity, ...event.labels };
-  const annotations = event.annotations ?? {};
+  const annotations: Tags = event.annotations ?? {};
   return {
     key: event.id,
     seq: event.seq,
@@ -19,7 +23,7 @@ export function toNotification(event: DeliverableEvent): Notification | undefine
     status,
     labels,
     annotations,
-    title: annotations.summary ?? alertTitle(event.rule, event.labels),
+    title: given(annotations.summary) ?? alertTitle(event.rule, event.labels),
     value: Number.isFinite(event.value) ? event.value : null,
     startsAt: event.ts,
     ...(status === 'resolved' ? { endsAt: event.ts } : {}),
@@ -37,7 +41,7 @@ function fromIncident(event: IncidentEvent): Notification {
     change: event.change,
     labels: { severity: event.severity, ...event.labels },
     annotations: event.annotations ?? {},
-    title: event.title,
+    title: given(event.annotations?.summary) ?? event.title,
     value: null,
     startsAt: event.ts,
     ...(status === 'resolved' ? { endsAt: event.ts } : {}),
@@ -45,6 +49,12 @@ function fromIncident(event: IncidentEvent): Notification {
   };
 }
 
+/** An annotation worth showing: present and not blank. */
+export function given(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== '' ? text : undefined;
+}
+
+/** Without a `summary` annotation, an alert is named by its rule and labels. */
 function alertTitle(rule: string, labels: Tags): string {
   const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   return pairs.length > 0 ? `${rule} (${pairs.join(', ')})` : rule;
