@@ -30,6 +30,6 @@ export interface OracleResult {
   readonly transitions: readonly OracleTransition[];
   /** Late items per batch (each item once, whatever it would have matched). */
   readonly latePerBatch: readonly number[];
-  /** Late items per rule they would have matched. */
-  readonly latePerRule: ReadonlyMap<string, number>;
+  /** Late items per rule they would have matched (once per rule), then per source: `{ rule: { source: n } }`. */
+  readonly latePerRule: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

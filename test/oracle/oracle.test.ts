@@ -57,10 +57,7 @@ describe('the oracle evaluates', () => {
     ]);
     expect(brief(res)).toEqual(['alert/hot/node=n1 inactive->firing @10s']);
     expect(res.latePerBatch).toEqual([0, 1]);
-    expect([...res.latePerRule]).toEqual([
-      ['cold', 1],
-      ['hot', 1],
-    ]);
+    expect(res.latePerRule).toEqual({ cold: { a: 1 }, hot: { a: 1 } });
   });
 
   it('puts a point that is out of order but inside the lateness into its own step', () => {

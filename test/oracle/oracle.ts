@@ -81,12 +81,16 @@ class OracleRun {
 
   run(arrivals: readonly Arrival[]): OracleResult {
     const latePerBatch: number[] = [];
-    const latePerRule = new Map<string, number>();
+    const latePerRule: Record<string, Record<string, number>> = {};
     for (const { item, late, watermark } of arrivals) {
       while (latePerBatch.length <= item.batch) latePerBatch.push(0);
       if (late) {
         latePerBatch[item.batch]!++;
-        for (const r of this.rules) if (this.groupOf(r, item) !== undefined) latePerRule.set(r.name, (latePerRule.get(r.name) ?? 0) + 1);
+        for (const r of this.rules) {
+          if (this.groupOf(r, item) === undefined) continue;
+          const bySource = (latePerRule[r.name] ??= {});
+          bySource[item.source] = (bySource[item.source] ?? 0) + 1;
+        }
         continue;
       }
       this.releaseUpTo(watermark);
@@ -243,10 +247,14 @@ class OracleRun {
     return out;
   }
 
-  /** Sends an edge unless it repeats the last one sent to that instance. */
+  /**
+   * Sends a true/false edge unless it repeats the last edge sent to that instance. Every absence
+   * deadline that comes due sends its no-data edge (the next data re-arms it), and is itself an
+   * edge: the true or false after it always differs from it.
+   */
   private send(id: string, r: RuleIR, edge: Edge, ts: number, value: number): void {
     const inst = this.instance(id, r);
-    if (inst.lastSent === edge) return;
+    if (edge !== 'nodata' && inst.lastSent === edge) return;
     inst.lastSent = edge;
     if (edge === 'nodata') this.apply(id, r, { type: 'nodata', ts, action: r.noData!.action === 'fire' ? 'fire' : 'resolve' });
     else this.apply(id, r, { type: edge ? 'condition.true' : 'condition.false', ts, value });
