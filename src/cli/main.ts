@@ -6,6 +6,7 @@ import { registerAlerts } from './alerts-commands.js';
 import { registerCompletion } from './completion.js';
 import { registerDeliveries } from './deliveries-commands.js';
 import { registerDemo } from './demo.js';
+import { registerReplay } from './replay-command.js';
 import { registerRules } from './rules-commands.js';
 import { registerServe } from './serve-command.js';
 import { registerToken } from './token-commands.js';
@@ -38,6 +39,7 @@ Examples:
   vigil deliveries ls --archived       notifications given up, with the reason
   vigil deadletter ls --source kafka:  inputs that could not be used
   vigil demo                           server + simulator, prints alerts as they fire
+  vigil replay --rules r.vigil --data points.ndjson --until +5m   back-test rules offline
   vigil --server vigil.example:50051 --tls-ca ca.pem --token "$T" rules ls
   vigil token new --name ci --role write   a token and the config entry that accepts it
   source <(vigil completion bash)      shell completion (bash or zsh)`,
@@ -49,6 +51,7 @@ registerAlerts(program);
 registerActors(program);
 registerDeliveries(program);
 registerDemo(program);
+registerReplay(program);
 registerToken(program);
 registerCompletion(program);
 
