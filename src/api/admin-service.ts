@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { ActorNotFoundError, ArgumentError } from '../core/index.js';
 import type { Engine } from '../engine.js';
 import type { AlertRecord, StoredRule } from '../store/index.js';
+import { correlateDetail, correlateKinds, correlateSummary } from './correlate-actors.js';
 import { unary, type Logger } from './handlers.js';
 
 const version = '0.1.0';
@@ -31,27 +32,30 @@ function ruleSummary(r: StoredRule): Summary {
   return { id: `rule/${r.name}`, kind: 'rule', state: 'active', labels: {}, sinceMs: r.updatedAt };
 }
 
+/** Correlate's per-subject and per-inhibitor records: listed only when asked for by kind, or every firing alert would show twice. */
+const bookkeeping = new Set(['consolidated', 'inhibitor']);
+
 export function adminService(engine: Engine, log: Logger, dataDir: string): grpc.UntypedServiceImplementation {
   return {
     listActors: unary(log, 'ListActors', (req: ListActorsMsg) => {
-      if (req.kind && req.kind !== 'rule' && req.kind !== 'alert') throw new ArgumentError('kind', `unknown actor kind "${req.kind}"; use rule or alert`);
+      const kinds = ['alert', 'rule', ...correlateKinds];
+      if (req.kind && !kinds.includes(req.kind)) throw new ArgumentError('kind', `unknown actor kind "${req.kind}"; use one of ${kinds.join(', ')}`);
       if (req.limit > 1000) throw new ArgumentError('limit', 'at most 1000 per page');
       const limit = req.limit || 100;
       const out: Summary[] = [];
       const wanted = (s: Summary): boolean => (!req.state || s.state === req.state) && s.id.startsWith(req.prefix) && s.id > req.pageToken;
-      // "alert/…" ids sort before "rule/…" ones: walking alerts then rules keeps the whole listing in id order.
-      if (!req.kind || req.kind === 'alert') {
-        const start = req.pageToken > 'alert/' ? req.pageToken : 'alert/';
-        for (const { value } of engine.store.actors.getRange({ start })) {
+      const now = engine.eventTimeNow();
+      // Each kind's ids share a prefix, and walking the kinds in prefix order keeps the whole listing in id order.
+      const sources: Array<[string, () => Iterable<Summary>]> = [
+        ['alert', () => mapIter(engine.store.actors.getRange({ start: req.pageToken > 'alert/' ? req.pageToken : 'alert/', end: 'alert/\uffff' }), ({ value }) => alertSummary(value))],
+        ...correlateKinds.map((k): [string, () => Iterable<Summary>] => [k, () => mapIter(engine.listCorrelateRecords(`${k}/`, req.pageToken), (r) => correlateSummary(r, now))]),
+        ['rule', () => mapIter(engine.listRules(), ruleSummary)],
+      ];
+      sources.sort(([a], [b]) => (a < b ? -1 : 1));
+      for (const [kind, list] of sources) {
+        if (req.kind ? req.kind !== kind : bookkeeping.has(kind)) continue;
+        for (const s of list()) {
           if (out.length > limit) break;
-          const s = alertSummary(value);
-          if (wanted(s)) out.push(s);
-        }
-      }
-      if ((!req.kind || req.kind === 'rule') && out.length <= limit) {
-        for (const r of engine.listRules()) {
-          if (out.length > limit) break;
-          const s = ruleSummary(r);
           if (wanted(s)) out.push(s);
         }
       }
@@ -75,6 +79,8 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
           snapshotVersion: 0,
         };
       }
+      const correlated = engine.correlateRecord(req.id);
+      if (correlated) return correlateDetail(correlated, engine.eventTimeNow());
       const rec = engine.store.actors.get(req.id);
       if (!rec) throw new ActorNotFoundError(req.id);
       const deadline = rec.snapshot.context.deadline;
@@ -83,7 +89,8 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
         kind: rec.kind,
         state: rec.snapshot.state,
         labels: { ...rec.labels },
-        contextJson: JSON.stringify({ ...rec.snapshot.context, condition: rec.condition, lastSeen: rec.lastSeen, transitions: rec.transitions }),
+        // `correlation`: who hears about it and what holds it back (docs/correlation.md).
+        contextJson: JSON.stringify({ ...rec.snapshot.context, condition: rec.condition, lastSeen: rec.lastSeen, transitions: rec.transitions, correlation: engine.explain(rec.id) }),
         deadlines: deadline !== null ? [{ atMs: deadline, purpose: 'for: pending becomes firing' }] : [],
         transitions: rec.history.map((t) => ({ fromState: t.from, toState: t.to, tsMs: t.ts, value: t.value, cause: t.cause })),
         resident: engine.isResident(rec.id),
@@ -110,4 +117,8 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
 /** LMDB keeps the entry count in its stats, so this is O(1) unlike counting keys. */
 function entryCount(db: { getStats(): object }): number {
   return (db.getStats() as { entryCount?: number }).entryCount ?? 0;
+}
+
+function* mapIter<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  for (const item of items) yield f(item);
 }

@@ -49,6 +49,17 @@ export const methodRoles: Readonly<Record<string, Role>> = {
   'vigil.v1.AdminService/RetryDelivery': 'admin',
   'vigil.v1.AdminService/GetDeliveryStats': 'admin',
   'vigil.v1.AdminService/ListDeadLetters': 'admin',
+  'vigil.v1.ClusterService/ListClusters': 'read',
+  'vigil.v1.SilenceService/ListSilences': 'read',
+  'vigil.v1.IncidentService/ListIncidents': 'read',
+  // Upgrades, maintenance, silences and acknowledgements decide who gets paged.
+  'vigil.v1.ClusterService/StartUpgrade': 'admin',
+  'vigil.v1.ClusterService/EndUpgrade': 'admin',
+  'vigil.v1.ClusterService/StartMaintenance': 'admin',
+  'vigil.v1.ClusterService/EndMaintenance': 'admin',
+  'vigil.v1.SilenceService/CreateSilence': 'admin',
+  'vigil.v1.SilenceService/ExpireSilence': 'admin',
+  'vigil.v1.IncidentService/AcknowledgeIncident': 'admin',
 };
 
 export function requiredRole(method: string): Role {

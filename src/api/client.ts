@@ -7,6 +7,9 @@ export interface VigilClients {
   readonly alerts: grpc.Client;
   readonly ingest: grpc.Client;
   readonly admin: grpc.Client;
+  readonly clusters: grpc.Client;
+  readonly silences: grpc.Client;
+  readonly incidents: grpc.Client;
   close(): void;
 }
 
@@ -66,12 +69,21 @@ export function connect(address: string, options: ConnectOptions = {}): VigilCli
   const alerts = new vigilV1.AlertService(address, creds, clientOptions);
   const ingest = new vigilV1.IngestService(address, creds, clientOptions);
   const admin = new vigilV1.AdminService(address, creds, clientOptions);
+  const clusters = new vigilV1.ClusterService(address, creds, clientOptions);
+  const silences = new vigilV1.SilenceService(address, creds, clientOptions);
+  const incidents = new vigilV1.IncidentService(address, creds, clientOptions);
   return {
     rules,
     alerts,
     ingest,
     admin,
+    clusters,
+    silences,
+    incidents,
     close: () => {
+      clusters.close();
+      silences.close();
+      incidents.close();
       admin.close();
       rules.close();
       alerts.close();

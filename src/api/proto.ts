@@ -18,7 +18,7 @@ function packageRoot(): string {
 
 export const protoDir = join(packageRoot(), 'proto');
 
-export const protoFiles = ['vigil/v1/rules.proto', 'vigil/v1/alerts.proto', 'vigil/v1/ingest.proto', 'vigil/v1/admin.proto'];
+export const protoFiles = ['vigil/v1/rules.proto', 'vigil/v1/alerts.proto', 'vigil/v1/ingest.proto', 'vigil/v1/admin.proto', 'vigil/v1/correlation.proto'];
 
 export const loaderOptions: protoLoader.Options = {
   keepCase: false,
@@ -38,6 +38,9 @@ interface VigilPackage {
       AlertService: grpc.ServiceClientConstructor;
       IngestService: grpc.ServiceClientConstructor;
       AdminService: grpc.ServiceClientConstructor;
+      ClusterService: grpc.ServiceClientConstructor;
+      SilenceService: grpc.ServiceClientConstructor;
+      IncidentService: grpc.ServiceClientConstructor;
     };
   };
 }

@@ -6,6 +6,7 @@ import type { Delivery } from '../deliver/index.js';
 import type { Engine } from '../engine.js';
 import { adminService } from './admin-service.js';
 import { alertService } from './alert-service.js';
+import { clusterService, incidentService, silenceService } from './correlation-service.js';
 import { Authenticator } from './auth.js';
 import { deliveryAdmin } from './delivery-admin.js';
 import { guardService } from './guard.js';
@@ -55,6 +56,9 @@ export async function startGrpcServer(engine: Engine, log: Logger, options: Grpc
     [vigilV1.AlertService.service, alerts.implementation],
     [vigilV1.IngestService.service, ingestService(engine, log)],
     [vigilV1.AdminService.service, { ...adminService(engine, log, options.dataDir ?? ''), ...deliveryAdmin(engine, options.delivery, log) }],
+    [vigilV1.ClusterService.service, clusterService(engine, auth, log)],
+    [vigilV1.SilenceService.service, silenceService(engine, auth, log)],
+    [vigilV1.IncidentService.service, incidentService(engine, auth, log)],
   ];
   for (const [definition, impl] of services) server.addService(definition, guardService(definition, impl, auth, log));
   // Health and reflection stay open: load balancers and generic tools probe them without credentials,

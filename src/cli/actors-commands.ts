@@ -23,6 +23,23 @@ interface Detail extends Summary {
 
 const iso = (ms: number): string => (ms ? new Date(ms).toISOString() : '-');
 
+/** What correlate says of an alert (its `correlation` context entry, see docs/correlation.md). */
+interface Correlation {
+  summary: string;
+  subject: string;
+  cluster: string | null;
+  clusterState: string | null;
+  incident: { id: string; state: string } | null;
+}
+
+function alertCorrelation(contextJson: string): Correlation | undefined {
+  try {
+    return (JSON.parse(contextJson) as { correlation?: Correlation }).correlation;
+  } catch {
+    return undefined;
+  }
+}
+
 export function formatDetail(d: Detail): string {
   const lines = [
     `id:        ${d.id}`,
@@ -33,6 +50,11 @@ export function formatDetail(d: Detail): string {
     `resident:  ${d.resident ? 'yes' : 'no (passivated; loads on its next message)'}`,
     `context:   ${d.contextJson}`,
   ];
+  const correlation = alertCorrelation(d.contextJson);
+  if (correlation) {
+    lines.push(`notifies:  ${correlation.summary}`, `subject:   ${correlation.subject}${correlation.cluster !== null ? ` (cluster ${correlation.cluster}: ${correlation.clusterState ?? 'active'})` : ''}`);
+    if (correlation.incident) lines.push(`incident:  ${correlation.incident.id} (${correlation.incident.state})`);
+  }
   if (d.deadlines.length > 0) lines.push('deadlines:', ...d.deadlines.map((x) => `  ${iso(x.atMs)}  ${x.purpose}`));
   if (d.transitions.length > 0) {
     lines.push('transitions (oldest first):');
@@ -46,7 +68,7 @@ export function registerActors(program: Command): void {
   actors
     .command('ls')
     .description('list actors, in id order')
-    .option('--kind <kind>', 'rule or alert')
+    .option('--kind <kind>', 'rule, alert, cluster, incident or silence; consolidated and inhibitor (correlation bookkeeping) are listed only when asked for')
     .option('--state <state>', 'e.g. firing, pending')
     .option('--prefix <id>', 'ids starting with this, e.g. alert/high_cpu/')
     .option('--limit <n>', 'page size (max 1000)', '100')
@@ -73,7 +95,7 @@ export function registerActors(program: Command): void {
   actors
     .command('inspect')
     .argument('<id>', 'e.g. alert/high_cpu/cluster=c1,node=n2 or rule/high_cpu')
-    .description("show an actor's machine state, context, deadlines and recent transitions with their causes")
+    .description("show an actor's machine state, context, deadlines and recent transitions with their causes; for an alert, who hears about it and what suppresses it")
     .action(async (id: string, _o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ClientOptions>();
       await withClients(opts, async (c) => {

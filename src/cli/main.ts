@@ -3,12 +3,15 @@
 import { Command } from 'commander';
 import { registerActors } from './actors-commands.js';
 import { registerAlerts } from './alerts-commands.js';
+import { registerClusters } from './clusters-commands.js';
 import { registerCompletion } from './completion.js';
 import { registerDeliveries } from './deliveries-commands.js';
 import { registerDemo } from './demo.js';
+import { registerIncidents } from './incidents-commands.js';
 import { registerReplay } from './replay-command.js';
 import { registerRules } from './rules-commands.js';
 import { registerServe } from './serve-command.js';
+import { registerSilences } from './silences-commands.js';
 import { registerToken } from './token-commands.js';
 
 // grpc-js passes an IP address as the TLS server name, which Node flags as deprecated (DEP0123) on every
@@ -36,6 +39,9 @@ Examples:
   vigil alerts watch --after 42        resume the alert stream after sequence 42
   vigil actors ls --state firing
   vigil actors inspect 'alert/high_cpu/cluster=c1,node=n2'
+  vigil clusters upgrade start c1 --for 45m   hold c1's alerts back while it upgrades
+  vigil silences add cluster=c1 alertname=disk_full --for 1h --comment "disk swap"
+  vigil incidents ack kernel-oops      no more reminders for that incident
   vigil deliveries ls --archived       notifications given up, with the reason
   vigil deadletter ls --source kafka:  inputs that could not be used
   vigil demo                           server + simulator, prints alerts as they fire
@@ -50,6 +56,9 @@ registerRules(program);
 registerAlerts(program);
 registerActors(program);
 registerDeliveries(program);
+registerClusters(program);
+registerSilences(program);
+registerIncidents(program);
 registerDemo(program);
 registerReplay(program);
 registerToken(program);
