@@ -17,7 +17,7 @@ const durationText = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000
 
 // ---- rules -----------------------------------------------------------------
 
-const grouping = fc.constantFrom('by (g)', 'by (g)', 'by (g, h)', '');
+const grouping = fc.constantFrom('by (g)', 'by (g)', 'by (g, h)', 'without (h)', '');
 const matcher = fc.constantFrom('', '', '{h="x"}', '{h!="y"}', '{g=~"a|b"}');
 const metric = fc.constantFrom('m', 'n');
 const aggregation = fc.constantFrom('sum', 'avg', 'min', 'max', 'count', 'last', 'p90', 'rate');
@@ -48,7 +48,8 @@ const stepCondition = (grp: string, stepMs: number): fc.Arbitrary<string> => {
     { arbitrary: fc.tuple(number, cmp, threshold).map(([[x, scale], op, v]) => `${x} ${op} ${v * scale}`), weight: 5 },
     { arbitrary: fc.tuple(d, fc.integer({ min: 1, max: 2 })).map(([x, n]) => `growing(${x}, ${n})`), weight: 1 },
     { arbitrary: fc.tuple(d, threshold, fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 2 })).map(([x, v, w, c]) => `count_over(${x} > ${v}, ${durationText(w * stepMs)}) >= ${c}`), weight: 1 },
-    { arbitrary: fc.tuple(d, threshold, d, threshold).map(([a, v, b, u]) => `${a} > ${v} and ${b} < ${u + 3}`), weight: 1 },
+    { arbitrary: fc.tuple(d, threshold, fc.constantFrom('and', 'or'), d, threshold).map(([a, v, op, b, u]) => `${a} > ${v} ${op} ${b} < ${u + 3}`), weight: 1 },
+    { arbitrary: fc.tuple(d, threshold).map(([a, v]) => `not (${a} > ${v})`), weight: 1 },
   );
 };
 

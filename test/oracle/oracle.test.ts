@@ -135,4 +135,15 @@ describe('the oracle evaluates', () => {
     const g = { g: 'a' };
     expect(brief(run(text, [one([pt('m', g, 0, 0), pt('m', g, 0, 30), pt('m', g, 1, 60), pt('m', g, 0, 90)])]))).toEqual(['alert/r/g=a inactive->firing @30s']);
   });
+
+  it('fires `no data` again when a group reports after its alert resolved and goes quiet again', () => {
+    // 30s: no data since 0s fires. 60s: step 1 false, held until 90s, where it resolves. Data at 90s re-arms the deadline: 120s fires again.
+    const text = 'rule r { when sum(m) by (g) > 0 step 30s keep firing for 30s no data for 30s }';
+    const g = { g: 'a' };
+    expect(brief(run(text, [one([pt('m', g, 0, 0), pt('m', g, 0, 30), pt('m', g, 0, 90), pt('tick', {}, 0, 200)])]))).toEqual([
+      'alert/r/g=a inactive->firing @30s',
+      'alert/r/g=a firing->resolved @90s',
+      'alert/r/g=a resolved->firing @120s',
+    ]);
+  });
 });
