@@ -35,6 +35,7 @@ export const methodRoles: Readonly<Record<string, Role>> = {
   'vigil.v1.RuleService/ValidateRules': 'read',
   'vigil.v1.RuleService/GetRule': 'read',
   'vigil.v1.RuleService/ListRules': 'read',
+  'vigil.v1.RuleService/Backtest': 'read',
   'vigil.v1.RuleService/CreateRule': 'write',
   'vigil.v1.RuleService/ApplyRules': 'write',
   'vigil.v1.RuleService/UpdateRule': 'write',

@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { ArgumentError, RuleError } from '../core/index.js';
 import type { Engine } from '../engine.js';
 import { compileSource, parse } from '../language/index.js';
+import { backtestHandler, type BacktestRequestMsg } from './backtest.js';
 import { unary, type Logger } from './handlers.js';
 import type { ApplyRulesRequestMsg, ListRulesRequestMsg, UpdateRuleRequestMsg } from './messages.js';
 import { listRules, RuleMetaCache } from './rule-listing.js';
@@ -34,6 +35,7 @@ function singleRuleName(source: string, requested: string): string {
 
 export function ruleService(engine: Engine, log: Logger): grpc.UntypedServiceImplementation {
   const meta = new RuleMetaCache();
+  const backtest = backtestHandler();
   return {
     validateRules: unary(log, 'ValidateRules', (req: { source: string }) => {
       const result = compileSource(requireSource(req.source));
@@ -59,5 +61,6 @@ export function ruleService(engine: Engine, log: Logger): grpc.UntypedServiceImp
       meta.forget(req.name);
       return {};
     }),
+    backtest: unary(log, 'Backtest', (req: BacktestRequestMsg) => backtest({ ...req, source: requireSource(req.source) })),
   };
 }
