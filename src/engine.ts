@@ -100,6 +100,8 @@ export class Engine {
   /** Correlation metadata (scope, signature, inhibit) of each evaluated rule. */
   private readonly ruleMeta = new Map<string, RuleCorrelation>();
   private nextNotificationSeq = 1;
+  /** The counter is not in `meta` yet, or moved since it was written. */
+  private notificationSeqDirty = false;
   private readonly listeners = new Set<EventListener>();
   private queue: Promise<unknown> = Promise.resolve();
   private hook: CommitHook | undefined;
@@ -146,8 +148,11 @@ export class Engine {
   private restoreState(): void {
     const deadlines = this.store.allDeadlines();
     this.evaluator.restore(this.store.meta, deadlines);
-    // Before correlation existed, notifications were keyed by alert event ids: continue above them so no key is reused.
-    this.nextNotificationSeq = (this.store.meta.get(CORRELATE_KEY) as CorrelateState | undefined)?.nextNotificationSeq ?? this.evaluator.state().nextSeq;
+    const stored = this.store.meta.get(CORRELATE_KEY) as CorrelateState | undefined;
+    // Before correlation existed, notifications were keyed by alert event ids: continue above them so no key is reused,
+    // and write the starting point with the next commit so a restart before any notification starts from the same one.
+    this.nextNotificationSeq = stored?.nextNotificationSeq ?? this.evaluator.state().nextSeq;
+    this.notificationSeqDirty = stored === undefined;
     this.correlator.restore(deadlines);
   }
 
@@ -409,7 +414,7 @@ export class Engine {
     rules?: ReadonlyMap<string, StoredRule | null>,
   ): Promise<void> {
     const meta = this.evaluator.persist();
-    if (cfx.notifications.length > 0) meta.set(CORRELATE_KEY, { nextNotificationSeq: this.nextNotificationSeq } satisfies CorrelateState);
+    if (cfx.notifications.length > 0 || this.notificationSeqDirty) meta.set(CORRELATE_KEY, { nextNotificationSeq: this.nextNotificationSeq } satisfies CorrelateState);
     if (source !== undefined) meta.set(`source/${source}`, { lastBatchAt: this.options.clock.now() });
     const events = cfx.raised.length > 0 ? [...fx.events, ...cfx.raised] : fx.events;
     const writes: TableWrite[] = [];
@@ -435,6 +440,7 @@ export class Engine {
       throw e;
     }
     instruments.commitDuration.record(performance.now() - started);
+    this.notificationSeqDirty = false;
     this.evaluator.passivate();
     this.correlator.committed();
     hook?.committed();
