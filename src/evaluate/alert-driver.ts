@@ -21,6 +21,15 @@ export function timingOf(ir: RuleIR): AlertTiming {
   return { forMs, keepFiringMs: t.keepFiringMs ?? 0, flapChanges: t.flapping?.changes ?? 0, flapWithinMs: t.flapping?.withinMs ?? 0 };
 }
 
+/**
+ * A concatenated string is a tree of V8 cons-string nodes until something reads
+ * it; causes and ids live as long as their instance, so flatten them once.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 export class AlertDriver {
   readonly timing: AlertTiming;
   private readonly ir: RuleIR;
@@ -40,7 +49,7 @@ export class AlertDriver {
     return {
       kind: 'alert',
       v: ALERT_RECORD_VERSION,
-      id,
+      id: flat(id),
       rule: this.rule.name,
       // The group's own labels object when the rule adds none: one object less per instance.
       labels: this.hasStaticLabels ? { ...groupLabels, ...this.ir.meta.labels } : groupLabels,
@@ -123,7 +132,7 @@ export class AlertDriver {
     let next: AlertRecord = { ...rec, ...patch, lastSeen: Math.max(rec.lastSeen, event.ts), snapshot: after };
     if (after.state !== before.state) {
       const transitions = rec.transitions + 1;
-      const t: TransitionRecord = { from: before.state as AlertState, to: after.state as AlertState, ts: event.ts, value, cause };
+      const t: TransitionRecord = { from: before.state as AlertState, to: after.state as AlertState, ts: event.ts, value, cause: flat(cause) };
       next = { ...next, transitions, history: [...rec.history, t].slice(-this.ctx.historyLimit) };
       // The log sequence, not the per-instance count, makes the id unique for ever: a rule
       // deleted and created again starts counting transitions from 1, the log never reuses a number.

@@ -53,6 +53,8 @@ export interface MetaReader {
 }
 
 const STATE_KEY = 'evaluator';
+/** Stands in for a batch between batches; nothing is ever routed while it is set. */
+const IDLE_EFFECTS = new BatchEffects();
 const BUFFER_KEY = 'evaluator/buffer';
 /** One key per rule, written only when its count changed: 10,000 rules must not mean 10,000 counters per commit. */
 const LATE_PREFIX = 'evaluator/late/';
@@ -217,6 +219,10 @@ export class Evaluator {
         if (this.needsOrder) this.buffer.add({ event: event! }, ts, source);
       }
     }
+    // Do not keep the batch (and everything it touched) alive until the next one.
+    this.fx = IDLE_EFFECTS;
+    this.point = undefined;
+    this.event = undefined;
   }
 
   /** Advances idle sources by the wall clock and releases what became final. */
@@ -226,7 +232,7 @@ export class Evaluator {
   }
 
   // The item being routed, kept in fields so the visitors below are allocated once, not per point.
-  private fx = new BatchEffects();
+  private fx = IDLE_EFFECTS;
   private source = '';
   private point: DataPoint | undefined;
   private event: VigilEvent | undefined;

@@ -144,8 +144,8 @@ export class StepHost implements RuleHost {
     const st = rec.step!;
     // A step closed early (expect) is ahead of the watermark: its record must remember that, or a straggler would reopen it.
     if (this.isLive(st) || st.closed > this.closedByWatermark || st.trues.length > 0 || st.hist.some((h) => h.some((v) => v !== null))) return rec;
-    const { step: _dropped, ...rest } = rec;
-    return this.driver.save(rest, fx);
+    // Not a rest-destructure: that leaves the object with slow out-of-object properties (~70 B more each).
+    return this.driver.save({ ...rec, step: undefined }, fx);
   }
 
   private isLive(st: StepRecord): boolean {
