@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/api/index.js';
 import { startServer as startRecordingServer, type RecordingServer } from '../deliver/support.js';
-import { at, point, timeline, useScenarios, type Scenario } from '../support/scenario-harness.js';
+import { at, point, timeline, useScenarios } from '../support/scenario-harness.js';
 
 // A node reports 1 while its kernel log shows the signature, 0 once it is healthy again.
 const rules = `
