@@ -145,6 +145,8 @@ function oneSamplePerInstant(items: readonly Raw[]): Raw[] {
 export interface StreamCase {
   readonly allowedLatenessMs: number;
   readonly batches: readonly OracleBatch[];
+  /** Batches after which the engine is closed and opened again (a restart changes nothing: docs/evaluation.md, Durability). */
+  readonly restartAfter?: readonly number[];
 }
 
 /**
@@ -168,8 +170,9 @@ export const stream: fc.Arbitrary<StreamCase> = fc
         }),
         cuts: fc.array(fc.boolean(), { minLength: items.length, maxLength: items.length }),
         sources: fc.array(twoSources ? fc.constantFrom('a', 'b') : fc.constant('a'), { minLength: items.length + 1, maxLength: items.length + 1 }),
+        restarts: fc.array(fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }), { minLength: items.length + 2, maxLength: items.length + 2 }),
       })
-      .map(({ delays, cuts, sources }) => {
+      .map(({ delays, cuts, sources, restarts }) => {
         const arrival = items.map((item, i) => ({ item, at: tsOf(item) + delays[i]! * 1000 })).sort((x, y) => x.at - y.at);
         const batches: OracleBatch[] = [];
         let current: Raw[] = [];
@@ -186,7 +189,8 @@ export const stream: fc.Arbitrary<StreamCase> = fc
           const end = T0 + (SPAN_S + 600) * 1000 + allowedLatenessMs;
           for (const source of new Set(batches.map((b) => b.source))) batches.push({ source, points: [{ name: 'tick', tags: {}, value: 0, ts: end }], events: [] });
         }
-        return { allowedLatenessMs, batches };
+        const restartAfter = batches.flatMap((_, i) => (restarts[i] ? [i] : []));
+        return { allowedLatenessMs, batches, ...(restartAfter.length > 0 ? { restartAfter } : {}) };
       }),
   );
 
@@ -199,7 +203,7 @@ export function describeCase(rules: string, c: StreamCase): string {
       ...b.points.map((p) => `${p.name}{${Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(',')}} ${p.value} @${s(p.ts)}`),
       ...(b.events ?? []).map((e) => `event ${e.type}{${Object.entries({ ...e.tags, ...e.fields }).map(([k, v]) => `${k}=${String(v)}`).join(',')}} @${s(e.ts)}`),
     ];
-    lines.push(`batch ${i} from ${b.source}: ${items.join('; ')}`);
+    lines.push(`batch ${i} from ${b.source}: ${items.join('; ')}${c.restartAfter?.includes(i) ? ' (restart)' : ''}`);
   });
   return lines.join('\n');
 }

@@ -25,11 +25,18 @@ interface Outcome {
 async function streaming(rules: string, c: StreamCase): Promise<Outcome> {
   const dir = tempDir('vigil-oracle-');
   // Idle sources off (and a clock that never moves): the watermark is driven by event time alone.
-  const engine = Engine.open({ dataDir: dir.path, clock: new ManualClock(T0), allowedLatenessMs: c.allowedLatenessMs, idleSourceMs: 0 });
+  const open = (): Engine => Engine.open({ dataDir: dir.path, clock: new ManualClock(T0), allowedLatenessMs: c.allowedLatenessMs, idleSourceMs: 0 });
+  let engine = open();
   try {
     await engine.applyRules(rules);
     const latePerBatch: number[] = [];
-    for (const b of c.batches) latePerBatch.push((await engine.ingestBatch({ source: b.source, points: b.points, events: b.events ?? [] })).late);
+    for (const [i, b] of c.batches.entries()) {
+      latePerBatch.push((await engine.ingestBatch({ source: b.source, points: b.points, events: b.events ?? [] })).late);
+      if (c.restartAfter?.includes(i)) {
+        await engine.close();
+        engine = open();
+      }
+    }
     // The engine also counts late items no rule matches, under the rule name ''.
     const latePerRule = Object.fromEntries(Object.entries(engine.lateCounts()).filter(([rule]) => rule !== ''));
     return { transitions: perAlert(engine.readEvents(0, 1_000_000)), latePerBatch, latePerRule };
