@@ -100,8 +100,7 @@ export class AlertDriver {
       }
       cur = this.save({ ...cur, noDataAt: null }, fx);
       if (nd.action !== 'hold') {
-        const fire = nd.action === 'fire';
-        cur = this.apply(cur, { type: 'nodata', ts: at, action: nd.action }, { condition: fire }, Number.NaN, `no data for ${nd.afterMs} ms`, fx);
+        cur = this.apply(cur, { type: 'nodata', ts: at, action: nd.action }, { condition: null }, Number.NaN, `no data for ${nd.afterMs} ms`, fx);
       }
     }
     return cur;

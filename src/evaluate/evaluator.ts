@@ -326,15 +326,13 @@ export class Evaluator {
     this.scheduled.delete(name);
   }
 
+  /** Counts a late item once for every rule that would have used it (a rule may select it through several inputs). */
   private countLate(item: Ordered, source: string): void {
-    let matched = false;
-    const bump = (rule: string): void => {
-      matched = true;
-      this.bumpLate(rule, source);
-    };
-    if (item.point) this.router.matchPoint(item.point, (sub) => bump(sub.host.rule.name));
-    else this.router.matchEvent(item.event, (sub) => bump(sub.host.rule.name));
-    if (!matched) this.bumpLate('', source);
+    const rules = new Set<string>();
+    if (item.point) this.router.matchPoint(item.point, (sub) => rules.add(sub.host.rule.name));
+    else this.router.matchEvent(item.event, (sub) => rules.add(sub.host.rule.name));
+    if (rules.size === 0) rules.add('');
+    for (const rule of rules) this.bumpLate(rule, source);
   }
 
   private bumpLate(rule: string, source: string): void {

@@ -12,8 +12,9 @@ import type { AlertRecord } from '../store/index.js';
 import type { ActorLoader } from './host.js';
 
 export class ResidentSet {
-  private young = new Map<string, AlertRecord>();
-  private old = new Map<string, AlertRecord>();
+  // null is a tombstone: deleted in a batch not yet committed, so the store's copy is stale.
+  private young = new Map<string, AlertRecord | null>();
+  private old = new Map<string, AlertRecord | null>();
   /** Records dropped from memory since start. */
   passivated = 0;
 
@@ -28,18 +29,18 @@ export class ResidentSet {
   }
 
   has(id: string): boolean {
-    return this.young.has(id) || this.old.has(id);
+    return (this.young.get(id) ?? this.old.get(id)) != null;
   }
 
   /** The record from memory, else from the store (and then held in memory), else undefined. */
   get(id: string): AlertRecord | undefined {
     const hot = this.young.get(id);
-    if (hot) return hot;
+    if (hot !== undefined) return hot ?? undefined;
     let rec = this.old.get(id);
-    if (rec) this.old.delete(id);
+    if (rec !== undefined) this.old.delete(id);
     else rec = this.loader.get(id);
-    if (rec) this.young.set(id, rec);
-    return rec;
+    if (rec !== undefined) this.young.set(id, rec);
+    return rec ?? undefined;
   }
 
   set(id: string, rec: AlertRecord): void {
@@ -47,9 +48,10 @@ export class ResidentSet {
     this.young.set(id, rec);
   }
 
+  /** Forgets a record whose deletion is part of the current batch (the store still has it until the commit). */
   delete(id: string): void {
-    this.young.delete(id);
     this.old.delete(id);
+    this.young.set(id, null);
   }
 
   /** Drops the coldest records when over budget. Call only when memory equals what is committed. */
@@ -78,7 +80,7 @@ export class ResidentSet {
 
   /** Records currently in memory, for inspection. */
   *records(): IterableIterator<AlertRecord> {
-    yield* this.young.values();
-    yield* this.old.values();
+    for (const r of this.young.values()) if (r) yield r;
+    for (const r of this.old.values()) if (r) yield r;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Per-source event-time progress and the partition watermark: the minimum of
  * `maxTs − allowedLateness` over sources that are not idle, never moving back.
- * An idle source (nothing for `idleSourceMs` of wall-clock time) stops holding
- * the watermark back and advances with the wall clock (docs/evaluation.md).
+ * An idle source (nothing for `idleSourceMs` of wall-clock time) advances as
+ * if its event time kept pace with the wall clock since its last batch
+ * (docs/evaluation.md).
  */
 
 export interface SourceProgress {
@@ -81,7 +82,10 @@ export class Watermarks {
     let min = Number.POSITIVE_INFINITY;
     for (const [name, p] of this.sources) {
       let mark = p.maxTs - this.latenessOf(name);
-      if (idleMs > 0 && this.now - p.lastBatchAt >= idleMs) mark = Math.max(mark, this.now - this.latenessOf(name));
+      // An idle source is assumed to keep pace with the wall clock from its last batch: safe for live data
+      // (its event time follows the clock) and for backfills (a pause advances it by the pause, no further).
+      const silentMs = this.now - p.lastBatchAt;
+      if (idleMs > 0 && silentMs >= idleMs) mark = Math.max(mark, p.maxTs + silentMs - this.latenessOf(name));
       if (mark < min) min = mark;
     }
     if (min !== Number.POSITIVE_INFINITY && min > this.current) this.current = min;

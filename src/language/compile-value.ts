@@ -69,16 +69,18 @@ export function compileValue(n: ValueNode): Evaluate {
     case 'trend': {
       const { slot, steps } = n;
       const up = n.direction === 'up';
+      // All n + 1 values must exist, or the answer is no data; only then does one that does not rise make it false.
       return (env) => {
+        let rising = true;
         let newer = num(env.slot(slot, 0));
         if (newer === undefined) return undefined;
         for (let ago = 1; ago <= steps; ago++) {
           const older = num(env.slot(slot, ago));
           if (older === undefined) return undefined;
-          if (up ? !(newer > older) : !(newer < older)) return false;
+          if (up ? !(newer > older) : !(newer < older)) rising = false;
           newer = older;
         }
-        return true;
+        return rising;
       };
     }
   }

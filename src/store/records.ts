@@ -31,8 +31,8 @@ export interface AlertRecord {
   readonly rule: string;
   readonly labels: Tags;
   readonly snapshot: AlertInstanceSnapshot;
-  /** The last evaluated condition, so only edges reach the machine. */
-  readonly condition: boolean;
+  /** The last edge sent, so only edges reach the machine; null after a no-data edge (then true and false both go through). */
+  readonly condition: boolean | null;
   /** Number of transitions so far: the deterministic id of the next one. */
   readonly transitions: number;
   /** Event time of the last evaluated sample. */
