@@ -79,7 +79,7 @@ export class Incidents {
       // Not a member's summary: that names one cluster, the incident spans several.
       title: rec.signature,
       labels: rec.labels,
-      ...(rec.annotations ? { annotations: rec.annotations } : {}),
+      ...(rec.annotations ? { annotations: incidentAnnotations(rec.annotations) } : {}),
       change,
       ...(member ? { member } : {}),
       members: Object.entries(ctx.members).map(([id, m]) => ({ id, labels: rec.memberLabels[id] ?? {}, state: m.state })),
@@ -91,4 +91,14 @@ export class Incidents {
     fx.notifications.push(event);
     return event;
   }
+}
+
+/**
+ * The first member's annotations, without its `summary`: that names one
+ * cluster and would become the ticket's title, while the incident spans
+ * several (its title is the signature). Description, runbook and the rest stay.
+ */
+function incidentAnnotations(annotations: Readonly<Record<string, string>>): Record<string, string> {
+  const { summary: _summary, ...rest } = annotations;
+  return rest;
 }

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/api/index.js';
+import { startFakeJira } from '../deliver/receivers/fake-jira.js';
 import { startServer as startRecordingServer, type RecordingServer } from '../deliver/support.js';
 import { at, point, timeline, useScenarios } from '../support/scenario-harness.js';
 
@@ -107,6 +108,35 @@ describe('S5 same signature across clusters → one incident (end to end)', () =
       'firing kernel_oops kernel-oops incident/kernel-oops#6', // c2 recovered
       'resolved kernel_oops kernel-oops incident/kernel-oops#7', // c3 recovered: the last one
     ]);
+  });
+
+  it('opens one Jira issue for the incident, comments each change on it and closes it when the incident resolves', async () => {
+    const jira = await startFakeJira(`Basic ${Buffer.from('bot@example.com:jira-token').toString('base64')}`);
+    try {
+      const s = await start({
+        rules,
+        delivery: {
+          receivers: [{ name: 'tickets', type: 'jira', url: jira.server.url, user: 'bot@example.com', apiToken: 'jira-token', project: 'OPS', issueType: 'Incident' }],
+          route: { receiver: 'tickets', groupBy: ['signature'], groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, sendResolved: true },
+        },
+      });
+      const send = async (points: ReturnType<typeof oops>[]): Promise<void> => {
+        await s.send({ points });
+        await s.deliver();
+      };
+      await send([oops('c1', 'n1', 1, '0:01:00')]);
+      await send([oops('c2', 'n1', 1, '0:02:00')]);
+      await s.restart();
+      await send([oops('c1', 'n1', 0, '0:03:00')]);
+      await send([oops('c2', 'n1', 0, '0:04:00')]);
+      expect(jira.issues).toHaveLength(1);
+      // Titled by the signature, not by the first cluster's summary: the incident spans several.
+      expect(jira.issues[0]).toMatchObject({ fields: { summary: '[Vigil] kernel-oops' }, status: 'Done' });
+      // c2 joined, c1 recovered, c2 recovered (the resolution): each change once.
+      expect(jira.issues[0]!.comments).toHaveLength(3);
+    } finally {
+      await jira.close();
+    }
   });
 
   it('answers INCIDENT_NOT_FOUND for an incident that is not open', async () => {
