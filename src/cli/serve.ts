@@ -59,6 +59,8 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     dataDir: config.dataDir,
     clock: systemClock,
     allowedLatenessMs: config.ingest.allowedLatenessMs,
+    sourceLatenessMs: Object.fromEntries(config.ingest.sources.map((s) => [s.prefix, s.allowedLatenessMs])),
+    idleSourceMs: config.ingest.idleSourceMs,
     maxBatchPoints: config.ingest.maxBatchPoints,
     maxRules: config.limits.maxRules,
     maxResidentActors: config.actors.maxResident,
@@ -90,6 +92,13 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     const healthTimer = kafka
       ? setInterval(() => grpc.health.setStatus('vigil.kafka', kafka.health().healthy ? 'SERVING' : 'NOT_SERVING'), 5000).unref()
       : undefined;
+    // Idle sources advance by the wall clock (docs/evaluation.md): check once a second, at the edge.
+    const tickTimer =
+      config.ingest.idleSourceMs > 0
+        ? setInterval(() => {
+            engine.tick().catch((e: unknown) => log('warn', 'watermark tick failed', { error: String(e) }));
+          }, 1000).unref()
+        : undefined;
     log('info', 'vigil serving', { grpc: grpc.address, metrics: telemetry.metricsUrl ?? 'off', dataDir: config.dataDir });
     return {
       engine,
@@ -98,6 +107,7 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
       ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
       close: async () => {
         if (healthTimer) clearInterval(healthTimer);
+        if (tickTimer) clearInterval(tickTimer);
         await kafka?.stop();
         await grpc.close();
         await d.stop();

@@ -8,6 +8,12 @@ import { ConfigError } from '../core/index.js';
 import { defaultCorrelationConfig, parseInhibitions, type CorrelationConfig } from './correlation.js';
 import { mergeEnvTokens, parseTokenList, type TokenConfig } from './tokens.js';
 
+/** One `ingest.sources` entry: sources whose name starts with `prefix` get this lateness. */
+export interface SourceLateness {
+  prefix: string;
+  allowedLatenessMs: number;
+}
+
 export interface VigilConfig {
   /** LMDB data directory. @default './data' */
   dataDir: string;
@@ -38,6 +44,13 @@ export interface VigilConfig {
     allowedLatenessMs: number;
     /** Most points in one ingest batch. @default 10000 */
     maxBatchPoints: number;
+    /**
+     * Wall-clock ms after which a silent source stops holding the watermark back and is assumed to
+     * keep pace with the clock (docs/evaluation.md); 0 = never. @default 30000
+     */
+    idleSourceMs: number;
+    /** Allowed lateness per source-name prefix (`grpc:`, `kafka:points/`), overriding `allowedLatenessMs`. @default [] */
+    sources: SourceLateness[];
   };
   rules: {
     /** Folder of `*.vigil` files applied at start; empty for none. @default 'config/rules' */
@@ -65,7 +78,7 @@ export const defaultConfig: VigilConfig = {
   dataDir: './data',
   grpc: { listen: '127.0.0.1:50051', allowInsecure: false, tls: { certFile: '', keyFile: '', clientCaFile: '' }, auth: { tokens: [] } },
   metrics: { listen: '127.0.0.1:9464' },
-  ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000 },
+  ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000, idleSourceMs: 30_000, sources: [] },
   rules: { dir: 'config/rules' },
   limits: { maxRules: 100_000, maxStreamSubscribers: 1000, streamBufferEvents: 10_000 },
   actors: { maxResident: 1_000_000 },
@@ -78,6 +91,7 @@ const envKeys: Record<string, string> = {
   VIGIL_GRPC_LISTEN: 'grpc.listen',
   VIGIL_METRICS_LISTEN: 'metrics.listen',
   VIGIL_ALLOWED_LATENESS_MS: 'ingest.allowedLatenessMs',
+  VIGIL_IDLE_SOURCE_MS: 'ingest.idleSourceMs',
   VIGIL_RULES_DIR: 'rules.dir',
   VIGIL_MAX_RESIDENT_ACTORS: 'actors.maxResident',
   VIGIL_GRPC_ALLOW_INSECURE: 'grpc.allowInsecure',
@@ -150,6 +164,8 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
       if (delivery !== undefined) config.delivery = delivery;
       const auth = (config.grpc as { auth: { tokens: unknown } }).auth;
       auth.tokens = parseTokenList(auth.tokens, `${path}: grpc.auth.tokens`);
+      const ingest = config.ingest as VigilConfig['ingest'];
+      ingest.sources = parseSourceLateness(ingest.sources, `${path}: ingest.sources`);
       const correlate = config.correlate as CorrelationConfig;
       correlate.inhibitions = parseInhibitions(correlate.inhibitions, `${path}: correlate.inhibitions`);
     }
@@ -162,4 +178,19 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
   if (env.VIGIL_AUTH_TOKENS !== undefined) result.grpc.auth.tokens = mergeEnvTokens(result.grpc.auth.tokens, env.VIGIL_AUTH_TOKENS);
   for (const [key, v] of Object.entries(options.overrides ?? {})) if (v !== undefined) setPath(config, key, v, 'command line');
   return result;
+}
+
+/** Checks `ingest.sources`: a list of `{ prefix, allowedLatenessMs }`. */
+function parseSourceLateness(raw: unknown, where: string): SourceLateness[] {
+  if (!Array.isArray(raw)) throw new ConfigError(`${where} must be a list of { prefix, allowedLatenessMs }`);
+  return raw.map((entry: unknown, i) => {
+    const e = entry as Partial<SourceLateness> | null;
+    if (typeof e !== 'object' || e === null || typeof e.prefix !== 'string' || e.prefix === '') throw new ConfigError(`${where}[${i}]: needs a non-empty "prefix"`);
+    if (typeof e.allowedLatenessMs !== 'number' || !Number.isFinite(e.allowedLatenessMs) || e.allowedLatenessMs < 0) {
+      throw new ConfigError(`${where}[${i}]: "allowedLatenessMs" must be a non-negative number`);
+    }
+    const extra = Object.keys(e).filter((k) => k !== 'prefix' && k !== 'allowedLatenessMs');
+    if (extra.length > 0) throw new ConfigError(`${where}[${i}]: unknown key "${extra[0]}"`);
+    return { prefix: e.prefix, allowedLatenessMs: e.allowedLatenessMs };
+  });
 }

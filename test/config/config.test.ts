@@ -30,4 +30,13 @@ describe('config', () => {
   it('fails clearly when a named config file is missing', () => {
     expect(() => loadConfig({ file: join(dir.path, 'nope.yaml'), env: {} })).toThrow(/does not exist/);
   });
+
+  it('reads lateness per source prefix and the idle-source time, and names a bad entry', () => {
+    const file = join(dir.path, 'c.yaml');
+    writeFileSync(file, 'ingest:\n  idleSourceMs: 5000\n  sources:\n    - prefix: "kafka:probes/"\n      allowedLatenessMs: 120000\n');
+    expect(loadConfig({ file, env: {} }).ingest).toMatchObject({ idleSourceMs: 5000, sources: [{ prefix: 'kafka:probes/', allowedLatenessMs: 120000 }] });
+    writeFileSync(file, 'ingest:\n  sources:\n    - prefix: "grpc:"\n      lateness: 5\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow(`${file}: ingest.sources[0]: "allowedLatenessMs" must be a non-negative number`);
+    expect(loadConfig({ env: { VIGIL_IDLE_SOURCE_MS: '0' } }).ingest.idleSourceMs).toBe(0);
+  });
 });
