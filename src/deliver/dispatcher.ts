@@ -234,7 +234,7 @@ export class Dispatcher {
 
   private async runPump(): Promise<void> {
     const now = this.options.clock.now();
-    await this.flusher.flushDue(now, this.planned?.ids);
+    await this.flusher.flushDue(now, () => this.planned?.ids);
     let next = Infinity;
     for (const w of this.windows.values()) {
       w.refill();

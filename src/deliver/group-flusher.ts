@@ -73,15 +73,18 @@ export class GroupFlusher {
   }
 
   /**
-   * Flushes every group that is due. `unannounced` holds records of a plan
-   * that is in LMDB but not yet announced by wake(): they wait for the next flush.
+   * Flushes every group that is due. `unannounced()` holds the records of the
+   * plan being committed right now: they may be in LMDB already, but are not
+   * counted until wake() and wait for the next flush. It is asked at each read,
+   * because plans are committed and announced while a flush awaits its writes;
+   * a stale answer would flush a newer plan's records before an older one's.
    */
-  async flushDue(now: number, unannounced: ReadonlySet<string> | undefined): Promise<void> {
+  async flushDue(now: number, unannounced: () => ReadonlySet<string> | undefined): Promise<void> {
     for (const [id, g] of [...this.groups]) if (!this.pending.has(id)) await this.flushIfDue(id, g.receiver, g.groupKey, now, unannounced);
     for (const [id, s] of [...this.pending]) await this.flushIfDue(id, s.receiver, s.groupKey, now, unannounced);
   }
 
-  private async flushIfDue(id: string, receiver: string, groupKey: string, now: number, unannounced: ReadonlySet<string> | undefined): Promise<void> {
+  private async flushIfDue(id: string, receiver: string, groupKey: string, now: number, unannounced: () => ReadonlySet<string> | undefined): Promise<void> {
     const summary = this.pending.get(id);
     const due = groupDueAt(this.groups.get(id), summary);
     if (due === undefined) {
@@ -94,7 +97,8 @@ export class GroupFlusher {
     const { outbox } = this.options;
     for (;;) {
       const read = summary ? outbox.readGroupPending(receiver, groupKey, chunk) : [];
-      const pending = unannounced ? read.filter((p) => !unannounced.has(plannedId(p))) : read;
+      const staged = unannounced();
+      const pending = staged ? read.filter((p) => !staged.has(plannedId(p))) : read;
       if (summary && pending.length === 0) {
         // Nothing of ours left in LMDB: the summary ran ahead of the table; believe the table.
         if (read.length === 0) this.forget(id, summary);

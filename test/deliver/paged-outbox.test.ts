@@ -120,3 +120,35 @@ describe('paged outbox', () => {
     expect(h.delivery.list()).toEqual([]);
   });
 });
+
+describe('flushing while batches commit', () => {
+  it('never flushes a newer batch before an older one, whatever a flush overlaps with', async () => {
+    const pager = recorder('pager');
+    const h = await harness({ startAt: t0, delivery: { ...config, route: { ...config.route, groupWaitMs: 1000 } }, receivers: new Map([['pager', pager.receiver]]) });
+    try {
+      // Many groups fall due at once, so the flush pass awaits many writes in a row ...
+      await h.commit(Array.from({ length: 200 }, (_, i) => alertEvent('mem', { cluster: `x${i}` }, 'pending', 'firing', t0, 2)));
+      await h.commit([alertEvent('cpu', { cluster: 'g' }, 'pending', 'firing', t0, 2)]);
+      // ... and starts while the next batch is committed but not yet announced.
+      const commit = async (writes: ReturnType<typeof h.delivery.plan>) => h.store.commit({ actors: new Map(), events: [], deadlinesAdded: [], deadlinesRemoved: [], meta: new Map(), writes });
+      await commit(h.delivery.plan([alertEvent('cpu', { cluster: 'g' }, 'firing', 'resolved', t0 + 100, 3)]));
+      h.scheduler.advance(1000);
+      h.delivery.wake();
+      // The batch after it commits while that flush pass is still going.
+      await commit(h.delivery.plan([alertEvent('cpu', { cluster: 'g' }, 'pending', 'firing', t0 + 200, 4)]));
+      h.delivery.wake();
+      await h.delivery.idle();
+      pager.state.down = false;
+      await h.advance(60_000);
+      const g = pager.state.seen.filter((r) => r.key.includes('cluster=g')).map((r) => r.notifications[0]!);
+      // Had the newer firing been flushed before the resolve, it would look like the old episode going on (startsAt t0).
+      expect(g.map((n) => [n.key, n.status, n.startsAt])).toEqual([
+        ['alert/cpu/cluster=g#2', 'firing', t0],
+        ['alert/cpu/cluster=g#3', 'resolved', t0],
+        ['alert/cpu/cluster=g#4', 'firing', t0 + 200],
+      ]);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
