@@ -121,8 +121,8 @@ class Workload {
 
 /** One series in the store: parallel arrays of time and value, appended in time order. */
 class Series {
-  ts = new Float64Array(256);
-  values = new Float64Array(256);
+  ts: Float64Array = new Float64Array(256);
+  values: Float64Array = new Float64Array(256);
   n = 0;
   constructor(
     readonly name: string,
@@ -159,7 +159,7 @@ class Series {
   }
 }
 
-function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;

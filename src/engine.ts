@@ -33,7 +33,7 @@ import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.j
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
 import { Store, type StoredRule, type TableWrite } from './store/index.js';
-import { instruments } from './telemetry/index.js';
+import { instruments, traceBatch } from './telemetry/index.js';
 
 export interface EngineOptions {
   /** LMDB data directory. @default './data' */
@@ -167,22 +167,25 @@ export class Engine {
     const max = this.options.maxBatchPoints ?? 10_000;
     const size = batch.points.length + (batch.events?.length ?? 0);
     if (size > max) return Promise.reject(new LimitError('points and events in one batch', max, size));
-    return this.serial(async () => {
+    return this.serial(() => traceBatch({ source }, async (t) => {
       const stored = batch.nextOffset !== undefined ? this.store.offsets.get(source) : undefined;
       if (stored !== undefined && batch.nextOffset! <= stored) {
         return { accepted: 0, rejected: [], late: 0, lastSeq: this.lastSeq(), duplicate: true };
       }
       const { points, events, rejected, deadLetters } = validateBatch(batch, this.options.pointLimits, this.options.clock.now());
+      t.validated({ points: points.length, events: events.length, rejected: rejected.length });
       const fx = new BatchEffects();
       this.evaluator.evaluate(points, fx, events, source, this.options.clock.now());
       const cfx = this.correlate(fx.events, events);
+      t.evaluated(fx.late, fx.events, cfx.raised);
       await this.commit(fx, cfx, source, batch.nextOffset, deadLetters);
+      t.committed();
       const attrs = { source };
       instruments.pointsIngested.add(points.length, attrs);
       if (rejected.length > 0) instruments.pointsRejected.add(rejected.length, attrs);
       for (const e of [...fx.events, ...cfx.raised]) instruments.alertTransitions.add(1, { to: e.to });
       return { accepted: points.length + events.length, rejected, late: fx.late, lastSeq: this.evaluator.lastSeq() };
-    });
+    }));
   }
 
   /**
@@ -440,6 +443,7 @@ export class Engine {
       throw e;
     }
     instruments.commitDuration.record(performance.now() - started);
+    instruments.commitEntries.record(fx.actors.size + events.length + writes.length + deadLetters.length);
     this.notificationSeqDirty = false;
     this.evaluator.passivate();
     this.correlator.committed();

@@ -8,7 +8,7 @@ import { createDelivery, parseDeliveryConfig, type Delivery } from '../deliver/i
 import { Engine } from '../engine.js';
 import type { Source } from '../ingest/index.js';
 import { createKafkaSource, kafkaConfigFromEnv } from '../ingest/kafka/index.js';
-import { silentLogger, startTelemetry, type Logger } from '../telemetry/index.js';
+import { observeDelivery, observeEngine, silentLogger, startTelemetry, type Logger } from '../telemetry/index.js';
 
 export interface RunningServer {
   readonly engine: Engine;
@@ -78,7 +78,8 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
     engine.setCommitHook({ plan: (events) => d.plan(events), committed: () => d.wake() });
     d.start();
     await applyRuleDir(engine, config.rules.dir, log);
-    const telemetry = await startTelemetry({ metricsListen: config.metrics.listen });
+    const telemetry = await startTelemetry({ metricsListen: config.metrics.listen, otlpEndpoint: config.telemetry.otlpEndpoint });
+    const stopGauges = [observeEngine(engine), observeDelivery(d)];
     const grpc = await startGrpcServer(engine, log, {
       listen: config.grpc.listen,
       dataDir: config.dataDir,
@@ -112,6 +113,7 @@ export async function startServer(config: VigilConfig, log: Logger): Promise<Run
         await grpc.close();
         await d.stop();
         await engine.close();
+        for (const stop of stopGauges) stop();
         await telemetry.shutdown();
       },
     };

@@ -39,6 +39,10 @@ export interface VigilConfig {
     /** host:port of the Prometheus scrape endpoint; empty disables it. @default '127.0.0.1:9464' */
     listen: string;
   };
+  telemetry: {
+    /** OTLP collector base URL for traces and metrics (docs/observability.md); OTEL_EXPORTER_OTLP_* override it. @default '' (off) */
+    otlpEndpoint: string;
+  };
   ingest: {
     /** How far behind the newest event time a point may arrive and still be evaluated. @default 0 */
     allowedLatenessMs: number;
@@ -78,6 +82,7 @@ export const defaultConfig: VigilConfig = {
   dataDir: './data',
   grpc: { listen: '127.0.0.1:50051', allowInsecure: false, tls: { certFile: '', keyFile: '', clientCaFile: '' }, auth: { tokens: [] } },
   metrics: { listen: '127.0.0.1:9464' },
+  telemetry: { otlpEndpoint: '' },
   ingest: { allowedLatenessMs: 0, maxBatchPoints: 10_000, idleSourceMs: 30_000, sources: [] },
   rules: { dir: 'config/rules' },
   limits: { maxRules: 100_000, maxStreamSubscribers: 1000, streamBufferEvents: 10_000 },

@@ -2,13 +2,13 @@
  * Delivery outcomes per receiver: OpenTelemetry counters for dashboards, and
  * the same figures kept in memory for `vigil deliveries stats` (since start).
  */
-import { metrics } from '@opentelemetry/api';
+import { vigilMeter } from '../telemetry/index.js';
 import type { AttemptError } from './model.js';
 
 /** `outbox_full`: a notification archived when planned because the receiver's share of the outbox was full. */
 export type DeliveryOutcome = 'sent' | 'retried' | 'failed_temporary' | 'failed_permanent' | 'archived' | 'outbox_full';
 
-const meter = metrics.getMeter('vigil');
+const meter = vigilMeter;
 
 /** The deliver stage's instruments; without a started SDK they are no-ops. */
 export const deliveryInstruments = {

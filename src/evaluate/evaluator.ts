@@ -8,7 +8,7 @@ import { restoreAlertSnapshot } from '../../actors/index.js';
 import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
 import type { AlertRecord } from '../store/index.js';
-import { instruments } from '../telemetry/index.js';
+import { instruments, recordStepClose } from '../telemetry/index.js';
 import { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { ruleOfActorId } from './group-key.js';
@@ -192,6 +192,7 @@ export class Evaluator {
    */
   evaluate(points: readonly DataPoint[], fx: BatchEffects, events: readonly VigilEvent[] = [], source = '', now = 0): void {
     this.marks.beginBatch(source, now);
+    this.now = now;
     this.fx = fx;
     this.source = source;
     let p = 0;
@@ -227,6 +228,7 @@ export class Evaluator {
 
   /** Advances idle sources by the wall clock and releases what became final. */
   tick(now: number, fx: BatchEffects): void {
+    this.now = now;
     const w = this.marks.tick(now);
     if (w > this.released) this.release(w, fx);
   }
@@ -234,6 +236,8 @@ export class Evaluator {
   // The item being routed, kept in fields so the visitors below are allocated once, not per point.
   private fx = IDLE_EFFECTS;
   private source = '';
+  /** The wall clock the current batch or tick was handed (0: none), for step close latency. */
+  private now = 0;
   private point: DataPoint | undefined;
   private event: VigilEvent | undefined;
   private needsOrder = false;
@@ -298,6 +302,7 @@ export class Evaluator {
     if (!(host instanceof StepHost) || this.scheduled.get(rule) !== at) return;
     this.scheduled.delete(rule);
     host.closeByWatermark(at / host.stepMs - 1, fx);
+    recordStepClose(at, this.now);
     this.schedule(host);
   }
 

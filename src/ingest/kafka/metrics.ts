@@ -2,9 +2,10 @@
  * OpenTelemetry instruments of the Kafka source. Without a started SDK the
  * API is a no-op, so tests record freely.
  */
-import { metrics, type BatchObservableResult } from '@opentelemetry/api';
+import type { BatchObservableResult } from '@opentelemetry/api';
+import { vigilMeter } from '../../telemetry/index.js';
 
-const meter = metrics.getMeter('vigil');
+const meter = vigilMeter;
 
 export const kafkaInstruments = {
   messages: meter.createCounter('vigil_kafka_messages', { description: 'Kafka messages handed to the engine (dead letters included), per source partition' }),
