@@ -29,7 +29,8 @@ export class SequenceHost implements RuleHost {
 
   onEvent(event: VigilEvent, fx: BatchEffects): void {
     const seq = this.sequence;
-    const isEnd = seq.end.test(event);
+    // An event matching both is a start: `event job{phase="start"} without event job` must not end itself.
+    const isEnd = !seq.start.test(event) && seq.end.test(event);
     if (!isEnd && !seq.start.test(event)) return;
     const match = isEnd ? seq.end : seq.start;
     const group = groupOf(event.tags, seq.key, (k) => match.attribute(event, k));

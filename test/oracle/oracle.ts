@@ -265,6 +265,8 @@ class OracleRun {
     const next = stepAlert(inst.snap, event);
     if (next.state !== inst.snap.state) this.transitions.push({ alert: id, from: inst.snap.state, to: next.state, ts: event.ts });
     inst.snap = next;
+    // A sequence instance that is over is forgotten: its key starting again begins from inactive.
+    if (r.condition.kind === 'sequence' && (next.state === 'inactive' || next.state === 'resolved')) this.instances.delete(id);
   }
 
   private instance(id: string, r: RuleIR): Instance {
