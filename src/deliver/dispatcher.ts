@@ -234,7 +234,7 @@ export class Dispatcher {
 
   private async runPump(): Promise<void> {
     const now = this.options.clock.now();
-    await this.flusher.flushDue(now, () => this.planned?.ids);
+    if (await this.flusher.flushDue(now, () => this.planned?.ids)) this.pumpAgain = true;
     let next = Infinity;
     for (const w of this.windows.values()) {
       w.refill();
@@ -312,27 +312,39 @@ export class Dispatcher {
     const name = rt.receiver.name;
     if (d.attempts > 0) this.counter.record(name, 'retried');
     rt.active++;
+    let released = false;
+    // The receiver's slot frees as soon as it answered; the delivery keeps its lane until the outcome is written.
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      rt.active--;
+      this.pump();
+    };
     const signal = this.abort.signal;
     const run = async (): Promise<void> => {
       const started = performance.now();
       try {
         await rt.receiver.send({ id: d.id, key: d.key, receiver: name, groupKey: d.groupKey, groupLabels: d.groupLabels, repeat: d.repeat, notifications: d.notifications, attempt }, signal);
-        deliveryInstruments.attemptDuration.record(performance.now() - started, { receiver: name });
-        this.counter.record(name, 'sent');
-        // If Vigil dies before this removal lands, the delivery is sent again with the same key: receivers drop it.
-        await this.options.outbox.removeDelivery(d);
-        this.window(d.receiver).removed(d.id);
-        this.options.log('debug', 'delivered', { receiver: name, delivery: d.id, attempt });
       } catch (e) {
+        release();
         // Stopping aborts attempts; the record stays as it was and is tried again after the next start.
         if (signal.aborted) return;
         await this.failed(d, rt, attempt, e);
+        return;
       }
+      release();
+      deliveryInstruments.attemptDuration.record(performance.now() - started, { receiver: name });
+      this.counter.record(name, 'sent');
+      // If Vigil dies before this removal lands, the delivery is sent again with the same key: receivers drop it.
+      // Its lane waits for the removal, so after a crash nothing newer of that lane has gone out before it.
+      await this.options.outbox.removeDelivery(d);
+      this.window(d.receiver).removed(d.id);
+      this.options.log('debug', 'delivered', { receiver: name, delivery: d.id, attempt });
     };
     const p = run()
       .catch((e: unknown) => this.options.log('error', 'recording a delivery outcome failed', { receiver: name, delivery: d.id, error: (e as Error).message }))
       .finally(() => {
-        rt.active--;
+        release();
         this.inFlight.delete(d.id);
         this.pump();
       });

@@ -53,6 +53,14 @@ export interface PendingSummary {
 
 const k = (key: OutboxKey): Key => key as unknown as Key;
 
+/** What one group flush writes: its new record (null: the group is over), the deliveries it made, the pending notifications they consumed. */
+export interface GroupFlush {
+  readonly group: GroupRecord | null;
+  readonly groupRecordKey: OutboxKey;
+  readonly deliveries: readonly DeliveryRecord[];
+  readonly consumed: readonly PendingRecord[];
+}
+
 export class Outbox {
   constructor(
     readonly table: Database<OutboxRecord | number | true, Key>,
@@ -188,16 +196,18 @@ export class Outbox {
     return out;
   }
 
-  /** Applies a group flush in one transaction: the deliveries it made appear as its pending entries disappear. */
-  async flush(group: GroupRecord | null, groupKeyOfRecord: OutboxKey, deliveries: readonly DeliveryRecord[], consumed: readonly PendingRecord[]): Promise<void> {
+  /** Applies group flushes in one transaction: the deliveries they made appear as their pending entries disappear. */
+  async flush(flushes: readonly GroupFlush[]): Promise<void> {
     await this.table.transaction(() => {
-      for (const d of deliveries) {
-        void this.table.put(k(deliveryKey(d.id)), d);
-        void this.table.put(k(queueKey(d)), true);
+      for (const f of flushes) {
+        for (const d of f.deliveries) {
+          void this.table.put(k(deliveryKey(d.id)), d);
+          void this.table.put(k(queueKey(d)), true);
+        }
+        for (const p of f.consumed) void this.table.remove(k(pendingKey(p)));
+        if (f.group) void this.table.put(k(f.groupRecordKey), f.group);
+        else void this.table.remove(k(f.groupRecordKey));
       }
-      for (const p of consumed) void this.table.remove(k(pendingKey(p)));
-      if (group) void this.table.put(k(groupRecordKey(group.receiver, group.groupKey)), group);
-      else void this.table.remove(k(groupKeyOfRecord));
     });
   }
 
