@@ -14,12 +14,13 @@ import type { ObservableResult } from '@opentelemetry/api';
 import type { Clock } from '../core/index.js';
 import type { Logger } from '../telemetry/index.js';
 import { backoffMs } from './backoff.js';
-import { defaultLimits, defaultRetryPolicy, type ReceiverConfig } from './config.js';
+import { defaultRetryPolicy, type ReceiverConfig } from './config.js';
 import { DeliveryErrorCodes, toDeliveryError } from './errors.js';
 import { GroupFlusher, plannedId } from './group-flusher.js';
 import { lanesOf } from './lanes.js';
 import type { ArchivedRecord, ArchiveReason, AttemptError, DeliveryRecord } from './model.js';
 import type { Outbox } from './outbox.js';
+import { OutboxShares } from './outbox-shares.js';
 import type { Plan } from './planner.js';
 import { QueueWindow } from './queue-window.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -61,8 +62,7 @@ export class Dispatcher {
   private readonly runtime = new Map<string, Runtime>();
   private readonly counter = new OutcomeCounter();
   private readonly lastErrors = new Map<string, AttemptError>();
-  /** Receivers whose share of the outbox is full, since when (wall-clock ms). */
-  private readonly fullSince = new Map<string, number>();
+  private readonly shares: OutboxShares;
   private readonly random: () => number;
   private readonly windowSize: number;
   /** The last plan, until `wake` says it is committed. Its records are in LMDB but not yet ours to flush. */
@@ -79,6 +79,12 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.random = options.random ?? Math.random;
     this.windowSize = Math.max(1, options.windowPerReceiver ?? 256);
+    this.shares = new OutboxShares({
+      limitOf: (r) => this.runtime.get(r)?.config.limits.maxOutboxEntries,
+      occupancy: (r) => this.occupancy(r),
+      counter: this.counter,
+      log: options.log,
+    });
     this.flusher = new GroupFlusher({
       outbox: options.outbox,
       batches: (r) => this.runtime.get(r)?.receiver.batches ?? false,
@@ -174,7 +180,7 @@ export class Dispatcher {
       const rt = this.runtime.get(w.receiver);
       let oldest = Infinity;
       for (const d of w.items.values()) oldest = Math.min(oldest, d.createdAt);
-      const fullSince = this.fullSince.get(w.receiver);
+      const fullSince = this.shares.since(w.receiver);
       return {
         name: w.receiver,
         type: rt?.receiver.type ?? 'unknown',
@@ -182,7 +188,7 @@ export class Dispatcher {
         queued: w.total,
         waiting: this.flusher.waiting(w.receiver),
         oldestQueuedAt: oldest,
-        maxOutboxEntries: rt?.config.limits.maxOutboxEntries ?? defaultLimits.maxOutboxEntries,
+        maxOutboxEntries: this.shares.limit(w.receiver),
         ...(fullSince !== undefined ? { fullSince } : {}),
       };
     });
@@ -196,20 +202,13 @@ export class Dispatcher {
   }
 
   private takeOn(plan: Plan): void {
-    const first = plan.admitted[0];
+    const { outbox } = this.options;
+    const [pending] = plan.admitted;
+    const [archived] = plan.overflow;
     // A plan whose commit failed never reached LMDB: nothing to take on.
-    if (first && !this.options.outbox.isPending(first)) return;
+    if (pending ? !outbox.isPending(pending) : archived && !outbox.isArchived(archived.id)) return;
     this.flusher.take(plan.admitted);
-    for (const a of plan.overflow) {
-      this.counter.record(a.receiver, 'outbox_full');
-      if (!this.fullSince.has(a.receiver)) {
-        this.fullSince.set(a.receiver, a.archivedAt);
-        this.options.log('warn', 'outbox full for this receiver: new notifications go to the archive (OUTBOX_FULL) until it has room', {
-          receiver: a.receiver,
-          queued: this.occupancy(a.receiver),
-        });
-      }
-    }
+    this.shares.overflowed(plan.overflow);
   }
 
   private pump(): void {
@@ -242,7 +241,7 @@ export class Dispatcher {
       next = Math.min(next, await this.sendDue(w, now));
       w.refill();
       for (const d of w.items.values()) if (!this.inFlight.has(d.id)) next = Math.min(next, d.createdAt + this.maxAgeOf(d.receiver));
-      this.noteRoom(w.receiver);
+      this.shares.check(w.receiver, now);
     }
     next = Math.min(next, this.flusher.nextDue());
     if (next <= now) this.pumpAgain = true;
@@ -274,15 +273,6 @@ export class Dispatcher {
       this.attempt(head, rt);
     }
     return next;
-  }
-
-  private noteRoom(receiver: string): void {
-    const since = this.fullSince.get(receiver);
-    if (since === undefined) return;
-    const limit = this.runtime.get(receiver)?.config.limits.maxOutboxEntries ?? defaultLimits.maxOutboxEntries;
-    if (this.occupancy(receiver) >= limit) return;
-    this.fullSince.delete(receiver);
-    this.options.log('info', 'outbox has room again for this receiver', { receiver, fullForMs: this.options.clock.now() - since });
   }
 
   private arm(at: number): void {

@@ -114,6 +114,10 @@ export class Outbox {
     return this.table.doesExist(k(pendingKey(p)));
   }
 
+  isArchived(id: string): boolean {
+    return this.archive.doesExist(id);
+  }
+
   /** Pending notifications of one receiver, counted in LMDB without reading them. */
   countPending(receiver: string): number {
     return this.table.getCount({ start: ['p', receiver], end: ['p', receiver, high] });
