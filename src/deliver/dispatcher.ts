@@ -12,7 +12,7 @@
  */
 import type { ObservableResult } from '@opentelemetry/api';
 import type { Clock } from '../core/index.js';
-import type { Logger } from '../telemetry/index.js';
+import { traceDelivery, type Logger } from '../telemetry/index.js';
 import { backoffMs } from './backoff.js';
 import { defaultRetryPolicy, type ReceiverConfig } from './config.js';
 import { DeliveryErrorCodes, toDeliveryError } from './errors.js';
@@ -314,7 +314,9 @@ export class Dispatcher {
     const run = async (): Promise<void> => {
       const started = performance.now();
       try {
-        await rt.receiver.send({ id: d.id, key: d.key, receiver: name, groupKey: d.groupKey, groupLabels: d.groupLabels, repeat: d.repeat, notifications: d.notifications, attempt }, signal);
+        await traceDelivery({ receiver: name, delivery: d.id, attempt, notifications: d.notifications }, () =>
+          rt.receiver.send({ id: d.id, key: d.key, receiver: name, groupKey: d.groupKey, groupLabels: d.groupLabels, repeat: d.repeat, notifications: d.notifications, attempt }, signal),
+        );
       } catch (e) {
         release();
         // Stopping aborts attempts; the record stays as it was and is tried again after the next start.

@@ -74,13 +74,15 @@ describe('S9 something that should have happened did not', () => {
     };
     for (const time of ['0:00:00', '0:00:30', '0:01:00', '0:01:30', '0:02:00', '0:02:30', '0:03:00', '0:03:30']) await beat(time);
     expect(await scenario.tickAt(at('0:08:29'))).toBe(0); // idle since 00:04:00: the watermark follows the wall clock
-    expect(await scenario.tickAt(at('0:08:30'))).toBe(1); // last heartbeat 00:03:30 + 5m
+    expect(await scenario.tickAt(at('0:08:30'))).toBe(2); // last heartbeat 00:03:30 + 5m: the node's alert, and the cluster's own unreachable alert
     for (const time of ['0:10:15', '0:10:45', '0:11:15']) await beat(time);
     expect(await scenario.rows()).toEqual(
       timeline(`
         time      rule                 alert               transition
-        00:08:30  node_heartbeat_lost  cluster=c1,node=n1  inactive -> firing    # no heartbeat for 5m, and no input at all
-        00:11:00  node_heartbeat_lost  cluster=c1,node=n1  firing   -> resolved  # step 10 counted 2 heartbeats again
+        00:08:30  node_heartbeat_lost        cluster=c1,node=n1  inactive -> firing    # no heartbeat for 5m, and no input at all
+        00:08:30  vigil:cluster_unreachable  cluster=c1          inactive -> firing    # the cluster's heartbeat timeout (correlate, 5m)
+        00:10:15  vigil:cluster_unreachable  cluster=c1          firing   -> resolved  # the first heartbeat back
+        00:11:00  node_heartbeat_lost        cluster=c1,node=n1  firing   -> resolved  # step 10 counted 2 heartbeats again
       `),
     );
   });
