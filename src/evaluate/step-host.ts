@@ -15,8 +15,12 @@ import type { HostContext, RuleHost } from './host.js';
 
 export class StepHost implements RuleHost {
   readonly stepMs: number;
-  /** Steps of history beyond the current one a group needs (docs/evaluation.md: the horizon H). */
-  private readonly horizon: number;
+  /**
+   * How many steps after its last data a group is still evaluated: the horizon H of
+   * docs/evaluation.md (deepest history, M − 1) plus one, so the step where a window
+   * or an N-of-M count has just drained is seen and can resolve the alert.
+   */
+  private readonly reach: number;
   private readonly ir: RuleIR;
   private readonly driver: AlertDriver;
   private readonly expect: ExpectIR | undefined;
@@ -37,7 +41,7 @@ export class StepHost implements RuleHost {
     this.driver = new AlertDriver(rule, ctx);
     this.expect = rule.ir.expect;
     const t = rule.ir.temporal;
-    this.horizon = Math.max(0, ...rule.ir.slots.map((s) => s.depth), t.nOfM ? t.nOfM.m - 1 : 0);
+    this.reach = Math.max(0, ...rule.ir.slots.map((s) => s.depth), t.nOfM ? t.nOfM.m - 1 : 0) + 1;
   }
 
   get liveGroups(): number {
@@ -149,7 +153,7 @@ export class StepHost implements RuleHost {
   }
 
   private isLive(st: StepRecord): boolean {
-    return st.open.length > 0 || (st.lastDataStep !== null && st.closed - st.lastDataStep < this.horizon);
+    return st.open.length > 0 || (st.lastDataStep !== null && st.closed - st.lastDataStep < this.reach);
   }
 
   /** Closes the group's next steps early while they are complete (`expect N sources`). */
@@ -175,7 +179,7 @@ export class StepHost implements RuleHost {
       const hasData = open !== undefined && open.acc.some((a) => a !== null && a.n > 0);
       if (hasData) st.lastDataStep = j;
       st.closed = j;
-      if (!hasData && (st.lastDataStep === null || j - st.lastDataStep > this.horizon)) {
+      if (!hasData && (st.lastDataStep === null || j - st.lastDataStep > this.reach)) {
         // Not evaluated: skip straight to the next step with data, recording the skipped steps as no data.
         const target = Math.min(k, (st.open[0]?.k ?? k + 1) - 1);
         this.shift(st, undefined, target - j + 1);

@@ -48,8 +48,7 @@ rule disk_full {
   S5: `
 # S5: a kernel error signature, one alertable per cluster, one incident across clusters.
 rule kernel_oops {
-  when count(event log{signature = "kernel-oops"}) by (cluster) > 0
-  keep firing for 30m
+  when count_over(count(event log{signature = "kernel-oops"}) by (cluster), 30m) > 0
   severity critical
   annotations {
     summary = "kernel oops on {{ $labels.cluster }}"

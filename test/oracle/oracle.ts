@@ -209,7 +209,7 @@ class OracleRun {
     };
   }
 
-  /** A group is evaluated at step k when one of its inputs had data in a step of [k − H, k]. */
+  /** A group is evaluated at step k when one of its inputs had data in a step of [k − H − 1, k]. */
   private evaluatedAt(r: RuleIR, g: string, k: number): boolean {
     const horizon = horizonOf(r);
     return this.dataOf(r).some(([group, item]) => group === g && stepOf(item.ts, r.stepMs) >= k - horizon && stepOf(item.ts, r.stepMs) <= k);
@@ -281,9 +281,9 @@ class OracleRun {
 
 const actorId = (r: RuleIR, g: string): string => `alert/${r.name}/${g}`;
 
-/** Steps of history a rule reads: its deepest slot, and M − 1 with `for N of M steps`. */
+/** Steps after its last data a group is still evaluated: H (deepest slot; M − 1 with `for N of M steps`) plus one. */
 function horizonOf(r: RuleIR): number {
-  return Math.max(0, ...r.slots.map((s) => s.depth), r.temporal.nOfM ? r.temporal.nOfM.m - 1 : 0);
+  return Math.max(0, ...r.slots.map((s) => s.depth), r.temporal.nOfM ? r.temporal.nOfM.m - 1 : 0) + 1;
 }
 
 /** Point rules wait `for` from the first true point; step rules from the end of the first true step; sequences `within`. */
