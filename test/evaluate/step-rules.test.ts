@@ -181,3 +181,15 @@ rule long_step { when max(v) by (a, b) > 1 step 1m }`);
     expect(events[1]!.labels).toEqual(tags);
   });
 });
+
+describe('windows after the data stops', () => {
+  it('resolves an N-of-M alert and a count_over alert once their windows drain, even when the group sends nothing more', async () => {
+    t = await openEngine(`rule nofm { when max(x) by (h) > 1 step 1m for 2 of 3 steps }
+rule oops { when count_over(count(event log) by (c), 3m) > 0 step 1m }`);
+    await t.engine.ingestBatch({ source: 's', points: [pt('x', { h: 'a' }, 5, 0.5), pt('x', { h: 'a' }, 5, 1.5)], events: [ev('log', { c: 'c1' }, 0.5)] });
+    await t.engine.ingest('s', [pt('other', {}, 0, 20)]);
+    // nofm: steps 0 and 1 true (fires at 2m); the window 1..3 holds one: resolves at 4m, one step past its history.
+    // oops: one event in step 0 (fires at 1m); the window 1..3 holds none: resolves at 4m.
+    expect(t.transitions()).toEqual(['oops/c=c1 inactive->firing @1', 'nofm/h=a inactive->firing @2', 'nofm/h=a firing->resolved @4', 'oops/c=c1 firing->resolved @4']);
+  });
+});
