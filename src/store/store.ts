@@ -14,7 +14,11 @@ import type { ActorRecord, StoredRule } from './records.js';
  * teach `Store.open` (and the record readers) to read the previous one, and
  * add a fixture written by the previous version under test/fixtures/.
  */
-export const DATA_SCHEMA_VERSION = 1;
+/**
+ * The data directory's layout version. 2: alert snapshots v2 (keep-firing,
+ * flapping, no data), step state in alert records, the correlate table, outbox v2.
+ */
+export const DATA_SCHEMA_VERSION = 2;
 const SCHEMA_KEY = 'schema';
 
 export interface StoreOptions {
@@ -84,11 +88,13 @@ export class Store {
         `the data directory ${options.dataDir} was written by a newer Vigil (schema ${found.version}); this one reads schema ${DATA_SCHEMA_VERSION} and older`,
       );
     }
-    if (!found) store.meta.putSync(SCHEMA_KEY, { version: DATA_SCHEMA_VERSION });
+    // An older directory is read as it is and written in the new layout from now on: mark it, so
+    // the older Vigil that wrote it refuses it instead of misreading records it does not know.
+    if (!found || found.version < DATA_SCHEMA_VERSION) store.meta.putSync(SCHEMA_KEY, { version: DATA_SCHEMA_VERSION, ...(found ? { upgradedFrom: found.version } : {}) });
     return store;
   }
 
-  /** The schema version the data directory was created with. */
+  /** The data directory's schema version (an older directory is marked with the current one when opened). */
   schemaVersion(): number {
     return (this.meta.get(SCHEMA_KEY) as { version: number } | undefined)?.version ?? DATA_SCHEMA_VERSION;
   }

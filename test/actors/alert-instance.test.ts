@@ -70,4 +70,64 @@ describe('alert instance machine', () => {
   it('refuses a snapshot of an unknown version', () => {
     expect(() => restoreAlertSnapshot({ v: 99, state: 'firing', context: {} })).toThrow(/version 99/);
   });
+
+  describe('keep firing, flapping and no data', () => {
+    const timed = (timing: Parameters<typeof initialAlertSnapshot>[0], events: AlertInstanceEvent[]): AlertInstanceSnapshot[] => {
+      const out: AlertInstanceSnapshot[] = [];
+      let s = initialAlertSnapshot(timing);
+      for (const e of events) out.push((s = stepAlert(s, e)));
+      return out;
+    };
+    const nodata = (ts: number, action: 'fire' | 'resolve'): AlertInstanceEvent => ({ type: 'nodata', ts, action });
+
+    it('keeps firing after the condition clears, resolves at the end of the hold, and a true edge cancels the hold', () => {
+      const states = timed({ keepFiringMs: 100 }, [t('condition.true', 0), t('condition.false', 10), t('condition.true', 50), t('condition.false', 60), deadline(110), deadline(160)]);
+      expect(states.map((s) => `${s.state}:${s.context.hold ?? '-'}:${s.context.deadline ?? '-'}`)).toEqual([
+        'firing:-:-',
+        'firing:keep:110',
+        'firing:-:-',
+        'firing:keep:160',
+        'firing:keep:160',
+        'resolved:-:-',
+      ]);
+    });
+
+    it('holds a flapping alert firing until it has been quiet for the window', () => {
+      const events = [t('condition.true', 0), t('condition.false', 10), t('condition.true', 20), t('condition.false', 30), deadline(130)];
+      const states = timed({ flapChanges: 4, flapWithinMs: 100 }, events);
+      // Changes at 0 (fire), 10 (resolve), 20 (fire): the resolve at 30 would be the 4th within 100 ms.
+      expect(states.map((s) => s.state)).toEqual(['firing', 'resolved', 'firing', 'firing', 'resolved']);
+      expect(states[3]!.context).toMatchObject({ hold: 'flap', deadline: 130 });
+    });
+
+    it('fires on no data, flags it, and the next true edge clears the flag; resolve drops a pending alert', () => {
+      const fired = timed({}, [nodata(50, 'fire'), t('condition.true', 60)]);
+      expect(fired.map((s) => `${s.state}:${s.context.noData}`)).toEqual(['firing:true', 'firing:false']);
+      expect(timed({ forMs: 100 }, [t('condition.true', 0), nodata(50, 'resolve')]).map((s) => s.state)).toEqual(['pending', 'inactive']);
+      expect(timed({}, [t('condition.true', 0), nodata(50, 'resolve')]).map((s) => s.state)).toEqual(['firing', 'resolved']);
+    });
+
+    it('restores held and no-data snapshots from JSON and continues identically', () => {
+      const held = timed({ keepFiringMs: 100, flapChanges: 3, flapWithinMs: 50 }, [t('condition.true', 0), t('condition.false', 10)]).at(-1)!;
+      const noData = timed({ keepFiringMs: 100 }, [nodata(5, 'fire')]).at(-1)!;
+      for (const live of [held, noData]) {
+        for (const rest of [[deadline(110)], [t('condition.true', 20), t('condition.false', 30), deadline(130)], [nodata(40, 'resolve')]]) {
+          let a = live;
+          let b = restoreAlertSnapshot(JSON.parse(JSON.stringify(live)));
+          for (const e of rest) {
+            a = stepAlert(a, e);
+            b = stepAlert(b, e);
+            expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(a)));
+          }
+        }
+      }
+    });
+
+    it('reads a version-1 snapshot (only `for`) as one with no holds', () => {
+      const v1 = { v: 1, state: 'pending', context: { forMs: 60_000, activeSince: 0, firingSince: null, deadline: 60_000, lastValue: 9 } };
+      const s = restoreAlertSnapshot(v1);
+      expect(s).toMatchObject({ v: 2, state: 'pending', context: { forMs: 60_000, keepFiringMs: 0, flapChanges: 0, hold: null, noData: false } });
+      expect(stepAlert(s, deadline(60_000)).state).toBe('firing');
+    });
+  });
 });
