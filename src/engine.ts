@@ -28,7 +28,7 @@ import {
   type RuleCorrelation,
   type SilenceRecord,
 } from './correlate/index.js';
-import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type Diagnostic, type VigilEvent } from './core/index.js';
+import { ErrorCodes, LimitError, RuleError, RuleNotFoundError, ShuttingDownError, VigilError, type AlertEvent, type Clock, type VigilEvent } from './core/index.js';
 import { BatchEffects, Evaluator, type EvaluatorState } from './evaluate/index.js';
 import { validateBatch, type BatchResult, type DeadLetter, type PointLimits, type SourceBatch } from './ingest/index.js';
 import { compileSource, type CompiledRule } from './language/index.js';
@@ -133,7 +133,7 @@ export class Engine {
     for (const { value } of engine.store.rules.getRange()) {
       const compiled = compileSource(value.source);
       // A stored rule that no longer compiles (e.g. after a language change) must not stop the server.
-      for (const rule of compiled.rules) if (!engine.evaluator.unsupported(rule)) engine.setRule(rule);
+      for (const rule of compiled.rules) engine.setRule(rule);
     }
     engine.restoreState();
     return engine;
@@ -289,13 +289,6 @@ export class Engine {
     return this.serial(async () => {
       const compiled = compileSource(text);
       if (compiled.diagnostics.length > 0) throw new RuleError(compiled.diagnostics);
-      const unsupported: Diagnostic[] = [];
-      compiled.rules.forEach((rule, i) => {
-        const why = this.evaluator.unsupported(rule);
-        const at = compiled.decls[i]!.nameSpan;
-        if (why) unsupported.push({ code: ErrorCodes.RULE_INVALID, message: `rule "${rule.name}" cannot be evaluated yet: ${why}`, line: at.line, column: at.column, rule: rule.name });
-      });
-      if (unsupported.length > 0) throw new RuleError(unsupported);
       const changes = new Map<string, StoredRule>();
       const applied: AppliedRule[] = [];
       let added = 0;

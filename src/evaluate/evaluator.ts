@@ -161,14 +161,6 @@ export class Evaluator {
     if (host instanceof StepHost && this.restored) this.reload(host);
   }
 
-  /**
-   * Why this evaluator cannot run a compiled rule, or undefined if it can.
-   * Kept as the engine's guard for languages that grow faster than evaluation.
-   */
-  unsupported(_rule: CompiledRule): string | undefined {
-    return undefined;
-  }
-
   /** Removes a rule and forgets its instances (their stored state is deleted by the engine). */
   removeRule(name: string): void {
     this.removeHost(name);
