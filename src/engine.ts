@@ -43,7 +43,7 @@ export interface EngineOptions {
   allowedLatenessMs?: number;
   /** Allowed lateness by source name prefix, overriding `allowedLatenessMs`. */
   sourceLatenessMs?: Readonly<Record<string, number>>;
-  /** Wall-clock ms after which a silent source stops holding the watermark back (docs/evaluation.md); 0 = never. @default 0 */
+  /** Wall-clock ms after which a silent source advances by the time it has been silent (docs/evaluation.md); 0 = never. @default 0 */
   idleSourceMs?: number;
   /** Most points accepted in one ingest batch. @default 10000 */
   maxBatchPoints?: number;

@@ -8,11 +8,12 @@ import { restoreAlertSnapshot } from '../../actors/index.js';
 import type { DataPoint, VigilEvent } from '../core/index.js';
 import type { CompiledRule } from '../language/index.js';
 import type { AlertRecord } from '../store/index.js';
-import { instruments, recordStepClose } from '../telemetry/index.js';
+import { recordStepClose } from '../telemetry/index.js';
 import { BatchEffects } from './batch-effects.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { LateCounts } from './late-counts.js';
 import { ruleOfActorId } from './group-key.js';
-import type { ActorLoader, HostContext } from './host.js';
+import type { ActorLoader, HostContext, MetaReader } from './host.js';
 import { OrderedBuffer, type BufferedItem } from './ordered-buffer.js';
 import { PointHost } from './point-host.js';
 import { ResidentSet } from './resident-set.js';
@@ -26,7 +27,7 @@ export interface EvaluatorOptions {
   allowedLatenessMs?: number;
   /** Allowed lateness by source name prefix (the longest matching prefix wins); overrides `allowedLatenessMs`. */
   sourceLatenessMs?: Readonly<Record<string, number>>;
-  /** Wall-clock ms after which a silent source stops holding the watermark back and follows the clock; 0 = never. @default 0 */
+  /** Wall-clock ms after which a silent source advances by the time it has been silent (docs/evaluation.md); 0 = never. @default 0 */
   idleSourceMs?: number;
   /** Most alert instances kept in memory; the rest are passivated to LMDB. @default 1000000 */
   maxResidentActors?: number;
@@ -46,18 +47,10 @@ export interface EvaluatorState {
   readonly sources?: Readonly<Record<string, SourceProgress>>;
 }
 
-/** Where the evaluator keeps its own plain-data state between batches (the store's `meta` table). */
-export interface MetaReader {
-  get(key: string): unknown;
-  getRange(options: { start: string; end: string }): Iterable<{ key: unknown; value: unknown }>;
-}
-
 const STATE_KEY = 'evaluator';
+const BUFFER_KEY = 'evaluator/buffer';
 /** Stands in for a batch between batches; nothing is ever routed while it is set. */
 const IDLE_EFFECTS = new BatchEffects();
-const BUFFER_KEY = 'evaluator/buffer';
-/** One key per rule, written only when its count changed: 10,000 rules must not mean 10,000 counters per commit. */
-const LATE_PREFIX = 'evaluator/late/';
 
 type Ordered = { readonly point: DataPoint; readonly event?: undefined } | { readonly event: VigilEvent; readonly point?: undefined };
 
@@ -75,10 +68,17 @@ export class Evaluator {
   private readonly loader: ActorLoader;
   /** Everything up to this time has been released. */
   private released = Number.NEGATIVE_INFINITY;
-  private late = new Map<string, Map<string, number>>();
-  private readonly lateChanged = new Set<string>();
+  private readonly late = new LateCounts();
   private seq = 1;
   private restored = false;
+  // The item being routed, kept in fields so the visitors below are allocated once, not per point.
+  private fx = IDLE_EFFECTS;
+  private source = '';
+  /** The wall clock the current batch or tick was handed (0: none), for step close latency. */
+  private now = 0;
+  private point: DataPoint | undefined;
+  private event: VigilEvent | undefined;
+  private needsOrder = false;
 
   constructor(loader: ActorLoader, options: EvaluatorOptions = {}) {
     this.loader = { get: (id) => upgradeRecord(loader.get(id)), ...(loader.getRange ? { getRange: loader.getRange.bind(loader) } : {}) };
@@ -95,11 +95,7 @@ export class Evaluator {
     this.marks.restore(state?.watermark ?? Number.NEGATIVE_INFINITY, state?.sources);
     this.released = this.marks.current;
     this.seq = state?.nextSeq ?? 1;
-    this.late = new Map();
-    this.lateChanged.clear();
-    for (const { key, value } of meta.getRange({ start: LATE_PREFIX, end: `${LATE_PREFIX}\uffff` })) {
-      this.late.set(String(key).slice(LATE_PREFIX.length), new Map(Object.entries(value as Record<string, number>)));
-    }
+    this.late.restore(meta);
     this.deadlines.clear();
     for (const [at, actorId] of deadlines) this.deadlines.push({ at, actorId });
     this.buffer.restore(meta.get(BUFFER_KEY) as readonly BufferedItem[] | undefined);
@@ -136,8 +132,7 @@ export class Evaluator {
     const out = new Map<string, unknown>([[STATE_KEY, this.state()]]);
     const buffer = this.buffer.takeChanged();
     if (buffer) out.set(BUFFER_KEY, buffer);
-    for (const rule of this.lateChanged) out.set(LATE_PREFIX + rule, Object.fromEntries(this.late.get(rule)!));
-    this.lateChanged.clear();
+    this.late.takeChanged(out);
     return out;
   }
 
@@ -148,7 +143,7 @@ export class Evaluator {
 
   /** Late items per rule and source since the data directory was created. */
   lateCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
-    return Object.fromEntries([...this.late].map(([rule, m]) => [rule, Object.fromEntries(m)]));
+    return this.late.all();
   }
 
   /** Adds or replaces a rule; instances keep their machine state (it lives in the records). */
@@ -225,15 +220,6 @@ export class Evaluator {
     if (w > this.released) this.release(w, fx);
   }
 
-  // The item being routed, kept in fields so the visitors below are allocated once, not per point.
-  private fx = IDLE_EFFECTS;
-  private source = '';
-  /** The wall clock the current batch or tick was handed (0: none), for step close latency. */
-  private now = 0;
-  private point: DataPoint | undefined;
-  private event: VigilEvent | undefined;
-  private needsOrder = false;
-
   private readonly visitPoint = (sub: MetricSub): void => {
     const point = this.point!;
     if (sub.kind === 'point') {
@@ -242,7 +228,7 @@ export class Evaluator {
       else this.needsOrder = true;
       return;
     }
-    if (!sub.host.onSample(sub.input, point.value, point.ts, point.tags, undefined, point.name, this.released, this.fx)) this.bumpLate(sub.host.rule.name, this.source);
+    if (!sub.host.onSample(sub.input, point.value, point.ts, point.tags, undefined, point.name, this.released, this.fx)) this.late.bump(sub.host.rule.name, this.source);
     this.schedule(sub.host);
   };
 
@@ -253,7 +239,7 @@ export class Evaluator {
       else this.needsOrder = true;
       return;
     }
-    if (!sub.host.onSample(sub.input, 1, event.ts, event.tags, (k) => sub.match.attribute(event, k), event.type, this.released, this.fx)) this.bumpLate(sub.host.rule.name, this.source);
+    if (!sub.host.onSample(sub.input, 1, event.ts, event.tags, (k) => sub.match.attribute(event, k), event.type, this.released, this.fx)) this.late.bump(sub.host.rule.name, this.source);
     this.schedule(sub.host);
   };
 
@@ -329,15 +315,7 @@ export class Evaluator {
     if (item.point) this.router.matchPoint(item.point, (sub) => rules.add(sub.host.rule.name));
     else this.router.matchEvent(item.event, (sub) => rules.add(sub.host.rule.name));
     if (rules.size === 0) rules.add('');
-    for (const rule of rules) this.bumpLate(rule, source);
-  }
-
-  private bumpLate(rule: string, source: string): void {
-    let bySource = this.late.get(rule);
-    if (!bySource) this.late.set(rule, (bySource = new Map()));
-    bySource.set(source, (bySource.get(source) ?? 0) + 1);
-    this.lateChanged.add(rule);
-    instruments.pointsLate.add(1, { rule, source });
+    for (const rule of rules) this.late.bump(rule, source);
   }
 }
 

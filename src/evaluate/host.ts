@@ -13,6 +13,12 @@ export interface ActorLoader {
   getRange?(options: { start: string; end: string }): Iterable<{ key: unknown; value: AlertRecord }>;
 }
 
+/** Where the evaluator keeps its own plain-data state between batches (the store's `meta` table). */
+export interface MetaReader {
+  get(key: string): unknown;
+  getRange(options: { start: string; end: string }): Iterable<{ key: unknown; value: unknown }>;
+}
+
 export interface HostContext {
   /** Shared by all hosts of the partition, so the memory budget is global. */
   readonly instances: ResidentSet;
