@@ -32,15 +32,31 @@ const bounded = (key: string): string => (key.length <= MAX_KEY_LENGTH ? key : `
 const PLAIN = /^[\w.~-]*$/;
 const encode = (v: string): string => (PLAIN.test(v) ? v : encodeURIComponent(v));
 
+// The last key computed: a point routed to many rules that group alike is keyed once, not once per rule.
+let lastTags: Tags | undefined;
+let lastLabels: readonly string[] = [];
+let lastRead: ((name: string) => string | undefined) | undefined;
+let lastKey = '';
+
+const sameLabels = (a: readonly string[], b: readonly string[]): boolean => a === b || (a.length === b.length && a.every((l, i) => l === b[i]));
+
 /** Just the key of `groupOf(tags, labels)`, without building the labels object (the per-point path). */
 export function groupKey(tags: Tags, labels: readonly string[], read?: (name: string) => string | undefined): string {
+  if (tags === lastTags && read === lastRead && sameLabels(labels, lastLabels)) return lastKey;
+  let key: string;
   if (labels.length === 1) {
     const l = labels[0]!;
-    return bounded(`${l}=${encode((read ? read(l) : tags[l]) ?? '')}`);
+    key = bounded(`${l}=${encode((read ? read(l) : tags[l]) ?? '')}`);
+  } else {
+    key = '';
+    for (const l of labels) key += `${key === '' ? '' : ','}${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
+    key = bounded(key);
   }
-  let key = '';
-  for (const l of labels) key += `${key === '' ? '' : ','}${l}=${encode((read ? read(l) : tags[l]) ?? '')}`;
-  return bounded(key);
+  lastTags = tags;
+  lastLabels = labels;
+  lastRead = read;
+  lastKey = key;
+  return key;
 }
 
 /** The labels a grouping keeps of a series (`groupByIR(...).labels`). */
