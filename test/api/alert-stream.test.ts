@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call, connect, decodeStatusDetails, type VigilClients } from '../../src/api/index.js';
 import { point, T0 } from '../support/grpc-client.js';
 import { startApiServer, type ApiTestServer } from './support/server.js';
-import { accepted, drain, openStream as open, StreamCollector } from './support/stream.js';
+import { AlertCollector } from '../support/grpc-client.js';
+import { accepted, drain, openStream as open } from './support/stream.js';
 
 describe('AlertService.StreamAlerts', () => {
   let s: ApiTestServer;
@@ -24,10 +25,10 @@ describe('AlertService.StreamAlerts', () => {
       source: 'rule cpu_high { when cpu > 90 by (cluster, node) severity critical }\nrule cpu_warm { when cpu > 70 by (cluster, node) severity warning labels { team = "infra" } }',
     });
     const want = {
-      critical: new StreamCollector(c, { severities: ['critical'] }),
-      c2: new StreamCollector(c, { clusters: ['c2'] }),
-      infraC1: new StreamCollector(c, { labels: { team: 'infra', cluster: 'c1' } }),
-      warmN2: new StreamCollector(c, { rules: ['cpu_warm'], labels: { node: 'n2' } }),
+      critical: new AlertCollector(c, { severities: ['critical'] }),
+      c2: new AlertCollector(c, { clusters: ['c2'] }),
+      infraC1: new AlertCollector(c, { labels: { team: 'infra', cluster: 'c1' } }),
+      warmN2: new AlertCollector(c, { rules: ['cpu_warm'], labels: { node: 'n2' } }),
     };
     await call(c.ingest, 'ingestBatch', {
       batchId: 1,
@@ -38,7 +39,7 @@ describe('AlertService.StreamAlerts', () => {
       batchId: 2,
       points: [point('cpu', { cluster: 'c1', node: 'n1' }, 0, T0 + 1), point('cpu', { cluster: 'c1', node: 'n2' }, 0, T0 + 1), point('cpu', { cluster: 'c2', node: 'n2' }, 0, T0 + 1)],
     });
-    const seen = async (x: StreamCollector): Promise<string[]> => (await x.waitFor(4)).map((e) => `${e.rule} ${e.labels.cluster}/${e.labels.node} ${e.toState}`).sort();
+    const seen = async (x: AlertCollector): Promise<string[]> => (await x.waitFor(4)).map((e) => `${e.rule} ${e.labels.cluster}/${e.labels.node} ${e.toState}`).sort();
     const both = (...alerts: string[]): string[] => alerts.flatMap((a) => [`${a} firing`, `${a} resolved`]).sort();
     expect(await seen(want.critical)).toEqual(both('cpu_high c1/n1', 'cpu_high c2/n2'));
     expect(await seen(want.c2)).toEqual(both('cpu_high c2/n2', 'cpu_warm c2/n2'));
@@ -109,7 +110,7 @@ describe('AlertService.StreamAlerts', () => {
     const resumeAfter = events.at(-1)?.sequence ?? 0;
     expect(resumeAfter).toBeLessThanOrEqual(sentUpTo);
 
-    const resumed = new StreamCollector(reader, { afterSequence: resumeAfter });
+    const resumed = new AlertCollector(reader, { afterSequence: resumeAfter });
     const rest = await resumed.waitFor(last - resumeAfter);
     expect([...events, ...rest].map((e) => e.sequence)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
     resumed.cancel();

@@ -1,6 +1,6 @@
 /** Promise-shaped helpers over the real gRPC clients, for tests. */
 import type * as grpc from '@grpc/grpc-js';
-import { connect, type AlertEventMsg, type DataPointMsg, type IngestResponseMsg, type VigilClients } from '../../src/api/index.js';
+import { connect, type AlertEventMsg, type DataPointMsg, type IngestResponseMsg, type StreamAlertsRequestMsg, type VigilClients } from '../../src/api/index.js';
 
 export { connect, type VigilClients };
 
@@ -17,12 +17,9 @@ export class AlertCollector {
   private waiters: Array<() => void> = [];
   error?: grpc.ServiceError;
 
-  constructor(clients: VigilClients, request: { afterSequence?: number; tail?: boolean; rules?: string[] } = {}) {
-    this.stream = (clients.alerts as unknown as { streamAlerts(r: object): grpc.ClientReadableStream<AlertEventMsg> }).streamAlerts({
-      afterSequence: request.afterSequence ?? 0,
-      tail: request.tail ?? false,
-      rules: request.rules ?? [],
-    });
+  /** `request` is the whole StreamAlertsRequest, filters included; it starts after sequence 0 unless told otherwise. */
+  constructor(clients: VigilClients, request: Partial<StreamAlertsRequestMsg> = {}) {
+    this.stream = (clients.alerts as unknown as { streamAlerts(r: object): grpc.ClientReadableStream<AlertEventMsg> }).streamAlerts({ afterSequence: 0, ...request });
     this.stream.on('data', (e: AlertEventMsg) => {
       this.events.push(e);
       this.wake();
@@ -47,6 +44,8 @@ export class AlertCollector {
   }
 
   cancel(): void {
+    // Cancelling ends the call with CANCELLED; that is expected, not a failure.
+    this.stream.on('error', () => undefined);
     this.stream.cancel();
   }
 }
