@@ -34,6 +34,8 @@ export function toAlertEventMsg(e: AlertEvent): AlertEventMsg {
     tsMs: e.ts,
     value: e.value,
     severity: e.severity,
+    annotations: { ...e.annotations },
+    noData: e.noData === true,
   };
 }
 

@@ -98,4 +98,6 @@ export interface AlertEventMsg {
   tsMs: number;
   value: number;
   severity: string;
+  annotations: Record<string, string>;
+  noData: boolean;
 }
