@@ -159,12 +159,20 @@ export class Outbox {
     return out;
   }
 
-  /** A group's pending notifications, oldest commit first. */
+  /**
+   * A group's pending notifications, oldest commit first. With a `limit`, the
+   * last commit read is read whole: within one commit the records sort by their
+   * key's text (`…#1003` before `…#998`), not by sequence, so a limit cutting a
+   * commit in two could flush a resolve before the firing it ends.
+   */
   readGroupPending(receiver: string, groupKey: string, limit?: number): PendingRecord[] {
     const out: PendingRecord[] = [];
     const part = groupKeyPart(groupKey);
-    const range = this.table.getRange({ start: ['p', receiver, part], end: ['p', receiver, part, high], ...(limit !== undefined ? { limit } : {}) });
-    for (const { value } of range) if (isRecord(value) && value.kind === 'pending') out.push(value);
+    for (const { value } of this.table.getRange({ start: ['p', receiver, part], end: ['p', receiver, part, high] })) {
+      if (!isRecord(value) || value.kind !== 'pending') continue;
+      if (limit !== undefined && out.length >= limit && value.createdAt !== out[out.length - 1]!.createdAt) break;
+      out.push(value);
+    }
     return out;
   }
 
