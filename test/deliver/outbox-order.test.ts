@@ -1,6 +1,6 @@
 /** Regression: a resolve must never be flushed before the firing it ends, however a limit cuts the pending records. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PendingRecord } from '../../src/deliver/index.js';
+import type { PendingRecord } from '../../src/deliver/model.js';
 import { Outbox } from '../../src/deliver/outbox.js';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../support/temp-dir.js';
