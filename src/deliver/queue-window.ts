@@ -50,6 +50,20 @@ export class QueueWindow {
     }
     this.items.set(d.id, d);
     if (!beforeEnd) this.loadedUpTo = at;
+    else if (this.items.size > this.capacity) this.shrink();
+  }
+
+  /**
+   * A flush writes deliveries in group order, not queue order, so many land
+   * before the window's end: drop the ones furthest in the queue (they are read
+   * again, in order, by a later page) so the window stays a bounded prefix.
+   * Without this it grew to the whole queue and every pass walked all of it.
+   */
+  private shrink(): void {
+    const byPosition = [...this.items.values()].sort((a, b) => comparePositions(queuePosition(a), queuePosition(b)));
+    for (const d of byPosition.slice(this.capacity)) this.items.delete(d.id);
+    this.loadedUpTo = queuePosition(byPosition[this.capacity - 1]!);
+    this.exhausted = false;
   }
 
   /** A delivery left the outbox (sent or archived). */
