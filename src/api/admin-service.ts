@@ -71,7 +71,8 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
           kind: 'rule',
           state: 'active',
           labels: {},
-          contextJson: JSON.stringify({ version: rule.version, source: rule.source, updatedAt: rule.updatedAt }),
+          // `late`: items late for this rule, by source (docs/evaluation.md).
+          contextJson: JSON.stringify({ version: rule.version, source: rule.source, updatedAt: rule.updatedAt, late: engine.lateCounts()[rule.name] ?? {} }),
           deadlines: [],
           transitions: [],
           resident: true,
@@ -83,7 +84,9 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
       if (correlated) return correlateDetail(correlated, engine.eventTimeNow());
       const rec = engine.store.actors.get(req.id);
       if (!rec) throw new ActorNotFoundError(req.id);
-      const deadline = rec.snapshot.context.deadline;
+      const { deadline, hold } = rec.snapshot.context as { deadline: number | null; hold?: 'keep' | 'flap' | null };
+      const purpose = hold === 'keep' ? 'keep firing: resolves unless the condition holds again' : hold === 'flap' ? 'flapping: resolves once quiet' : 'for: pending becomes firing';
+      const deadlines = [...(deadline !== null ? [{ atMs: deadline, purpose }] : []), ...(typeof rec.noDataAt === 'number' ? [{ atMs: rec.noDataAt, purpose: 'no data: fires or resolves unless the group reports' }] : [])];
       return {
         id: rec.id,
         kind: rec.kind,
@@ -91,7 +94,7 @@ export function adminService(engine: Engine, log: Logger, dataDir: string): grpc
         labels: { ...rec.labels },
         // `correlation`: who hears about it and what holds it back (docs/correlation.md).
         contextJson: JSON.stringify({ ...rec.snapshot.context, condition: rec.condition, lastSeen: rec.lastSeen, transitions: rec.transitions, correlation: engine.explain(rec.id) }),
-        deadlines: deadline !== null ? [{ atMs: deadline, purpose: 'for: pending becomes firing' }] : [],
+        deadlines,
         transitions: rec.history.map((t) => ({ fromState: t.from, toState: t.to, tsMs: t.ts, value: t.value, cause: t.cause })),
         resident: engine.isResident(rec.id),
         rule: rec.rule,

@@ -51,6 +51,21 @@ describe('AdminService', () => {
     expect(JSON.parse(d.contextJson)).toMatchObject({ forMs: 60_000, activeSince: T0, deadline: T0 + 60_000 });
   });
 
+  it('shows the late items of a rule by source, and the no-data and keep-firing deadlines of an alert with their purpose', async () => {
+    await call(s.clients.rules, 'applyRules', { source: 'rule quiet { when max(q) by (node) > 5 step 1m keep firing for 5m no data for 10m }' });
+    await call(s.clients.ingest, 'ingestBatch', { batchId: 2, points: [point('q', { node: 'n1' }, 9, T0 + 1000), point('q', { node: 'n1' }, 1, T0 + 61_000), point('cpu', { node: 'n9' }, 50, T0 + 121_000)] });
+    // Behind the watermark (T0 + 121 s): late for `hot` (cpu) from source grpc.
+    await call(s.clients.ingest, 'ingestBatch', { batchId: 3, points: [point('cpu', { node: 'n1' }, 99, T0 + 2000)] });
+    const rule = await call<{ contextJson: string }>(s.clients.admin, 'inspectActor', { id: 'rule/hot' });
+    expect(JSON.parse(rule.contextJson).late).toEqual({ grpc: 1 });
+    const alert = await call<{ state: string; deadlines: Array<{ atMs: number; purpose: string }> }>(s.clients.admin, 'inspectActor', { id: 'alert/quiet/node=n1' });
+    expect(alert.state).toBe('firing');
+    expect(alert.deadlines).toEqual([
+      { atMs: T0 + 120_000 + 300_000, purpose: 'keep firing: resolves unless the condition holds again' },
+      { atMs: T0 + 1000 + 600_000, purpose: 'no data: fires or resolves unless the group reports' },
+    ]);
+  });
+
   it('answers NOT_FOUND with a stable code for an unknown actor', async () => {
     const err = (await call(s.clients.admin, 'inspectActor', { id: 'alert/nope/x=1' }).catch((e: unknown) => e)) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.NOT_FOUND);
