@@ -14,12 +14,18 @@ export function accepted(stream: grpc.ClientReadableStream<AlertEventMsg>): Prom
   });
 }
 
-/** Reads a stream to its end: every event, then the error it ended with, if any. */
+/**
+ * Reads a stream to its end: every event, then the error it ended with, if any.
+ * Decided by the call's status, not by 'end': the readable side can end before
+ * a non-OK status arrives, and resolving on 'end' lost the error under load.
+ */
 export function drain(stream: grpc.ClientReadableStream<AlertEventMsg>): Promise<{ events: AlertEventMsg[]; error?: grpc.ServiceError }> {
   const events: AlertEventMsg[] = [];
   return new Promise((resolve) => {
     stream.on('data', (e: AlertEventMsg) => events.push(e));
     stream.on('error', (error: grpc.ServiceError) => resolve({ events, error }));
-    stream.on('end', () => resolve({ events }));
+    stream.on('status', (status: grpc.StatusObject) => {
+      if (status.code === 0) resolve({ events });
+    });
   });
 }
