@@ -1,28 +1,20 @@
 /** Alert-instance snapshots as plain versioned data, and the pure step function over them. */
-import { initialTransition, transition } from 'xstate';
+import { initialSnapshotOf, stepSnapshotOf, type PersistedSnapshot } from '../persisted.js';
 import { alertInstanceMachine, type AlertInstanceContext, type AlertInstanceEvent, type AlertInstanceStateValue, type AlertTiming } from './machine.js';
 
 /** Bump when the persisted shape changes; `restore` must keep reading older versions. */
 export const ALERT_SNAPSHOT_VERSION = 2;
 
-export interface AlertInstanceSnapshot {
-  readonly v: number;
-  readonly state: AlertInstanceStateValue;
-  readonly context: AlertInstanceContext;
-}
+export type AlertInstanceSnapshot = PersistedSnapshot<AlertInstanceStateValue, AlertInstanceContext>;
 
 export function initialAlertSnapshot(timing: Partial<AlertTiming> | number): AlertInstanceSnapshot {
   const input = typeof timing === 'number' ? { forMs: timing } : timing;
-  const [snap] = initialTransition(alertInstanceMachine, input);
-  return { v: ALERT_SNAPSHOT_VERSION, state: snap.value as AlertInstanceStateValue, context: snap.context };
+  return initialSnapshotOf(alertInstanceMachine, ALERT_SNAPSHOT_VERSION, input);
 }
 
 /** Applies one edge; returns the same object when nothing changed. */
 export function stepAlert(current: AlertInstanceSnapshot, event: AlertInstanceEvent): AlertInstanceSnapshot {
-  const resolved = alertInstanceMachine.resolveState({ value: current.state, context: current.context });
-  const [next] = transition(alertInstanceMachine, resolved, event);
-  if (next.value === current.state && next.context === resolved.context) return current;
-  return { v: ALERT_SNAPSHOT_VERSION, state: next.value as AlertInstanceStateValue, context: next.context };
+  return stepSnapshotOf(alertInstanceMachine, ALERT_SNAPSHOT_VERSION, current, event);
 }
 
 /** The snapshot with the rule's current timing (a changed rule applies to instances already running). */

@@ -1,27 +1,19 @@
 /** Cluster snapshots as plain versioned data, the pure step function over them, and the deadlines they arm. */
-import { initialTransition, transition } from 'xstate';
+import { initialSnapshotOf, stepSnapshotOf, type PersistedSnapshot } from '../persisted.js';
 import { clusterMachine, type ClusterContext, type ClusterEvent, type ClusterInput, type ClusterStateValue } from './machine.js';
 
 /** Bump when the persisted shape changes; `restoreClusterSnapshot` must keep reading older versions. */
 export const CLUSTER_SNAPSHOT_VERSION = 1;
 
-export interface ClusterSnapshot {
-  readonly v: number;
-  readonly state: ClusterStateValue;
-  readonly context: ClusterContext;
-}
+export type ClusterSnapshot = PersistedSnapshot<ClusterStateValue, ClusterContext>;
 
 export function initialClusterSnapshot(input: ClusterInput): ClusterSnapshot {
-  const [snap] = initialTransition(clusterMachine, input);
-  return { v: CLUSTER_SNAPSHOT_VERSION, state: snap.value as ClusterStateValue, context: snap.context };
+  return initialSnapshotOf(clusterMachine, CLUSTER_SNAPSHOT_VERSION, input);
 }
 
 /** Applies one event; returns the same object when nothing changed. */
 export function stepCluster(current: ClusterSnapshot, event: ClusterEvent): ClusterSnapshot {
-  const resolved = clusterMachine.resolveState({ value: current.state, context: current.context });
-  const [next] = transition(clusterMachine, resolved, event);
-  if (next.value === current.state && next.context === resolved.context) return current;
-  return { v: CLUSTER_SNAPSHOT_VERSION, state: next.value as ClusterStateValue, context: next.context };
+  return stepSnapshotOf(clusterMachine, CLUSTER_SNAPSHOT_VERSION, current, event);
 }
 
 /** Reads a snapshot of any known version. */

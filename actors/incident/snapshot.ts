@@ -1,27 +1,19 @@
 /** Incident snapshots as plain versioned data and the pure step function over them. */
-import { initialTransition, transition } from 'xstate';
+import { initialSnapshotOf, stepSnapshotOf, type PersistedSnapshot } from '../persisted.js';
 import { incidentMachine, type IncidentContext, type IncidentEvent, type IncidentStateValue } from './machine.js';
 
 /** Bump when the persisted shape changes; `restoreIncidentSnapshot` must keep reading older versions. */
 export const INCIDENT_SNAPSHOT_VERSION = 1;
 
-export interface IncidentSnapshot {
-  readonly v: number;
-  readonly state: IncidentStateValue;
-  readonly context: IncidentContext;
-}
+export type IncidentSnapshot = PersistedSnapshot<IncidentStateValue, IncidentContext>;
 
 export function initialIncidentSnapshot(): IncidentSnapshot {
-  const [snap] = initialTransition(incidentMachine);
-  return { v: INCIDENT_SNAPSHOT_VERSION, state: snap.value as IncidentStateValue, context: snap.context };
+  return initialSnapshotOf(incidentMachine, INCIDENT_SNAPSHOT_VERSION);
 }
 
 /** Applies one event; returns the same object when nothing changed. */
 export function stepIncident(current: IncidentSnapshot, event: IncidentEvent): IncidentSnapshot {
-  const resolved = incidentMachine.resolveState({ value: current.state, context: current.context });
-  const [next] = transition(incidentMachine, resolved, event);
-  if (next.value === current.state && next.context === resolved.context) return current;
-  return { v: INCIDENT_SNAPSHOT_VERSION, state: next.value as IncidentStateValue, context: next.context };
+  return stepSnapshotOf(incidentMachine, INCIDENT_SNAPSHOT_VERSION, current, event);
 }
 
 /** Reads a snapshot of any known version. */
