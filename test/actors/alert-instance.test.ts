@@ -11,6 +11,17 @@ function run(forMs: number, events: AlertInstanceEvent[]): AlertInstanceSnapshot
   return out;
 }
 
+/** A snapshot sent through JSON and restored continues exactly like the live one, event after event. */
+function expectSameAfterRestore(live: AlertInstanceSnapshot, rest: readonly AlertInstanceEvent[]): void {
+  let a = live;
+  let b = restoreAlertSnapshot(JSON.parse(JSON.stringify(live)));
+  for (const e of rest) {
+    a = stepAlert(a, e);
+    b = stepAlert(b, e);
+    expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(a)));
+  }
+}
+
 describe('alert instance machine', () => {
   it('fires at once without `for`, and resolves on clear', () => {
     expect(run(0, [t('condition.true', 10, 7), t('condition.false', 20, 1)]).map((s) => s.state)).toEqual(['firing', 'resolved']);
@@ -55,15 +66,7 @@ describe('alert instance machine', () => {
       let live = initialAlertSnapshot(60_000);
       for (const e of prefix) live = stepAlert(live, e);
       expect(live.state).toBe(state);
-      for (const rest of continuations) {
-        let a = live;
-        let b = restoreAlertSnapshot(JSON.parse(JSON.stringify(live)));
-        for (const e of rest) {
-          a = stepAlert(a, e);
-          b = stepAlert(b, e);
-          expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(a)));
-        }
-      }
+      for (const rest of continuations) expectSameAfterRestore(live, rest);
     });
   }
 
@@ -111,15 +114,7 @@ describe('alert instance machine', () => {
       const held = timed({ keepFiringMs: 100, flapChanges: 3, flapWithinMs: 50 }, [t('condition.true', 0), t('condition.false', 10)]).at(-1)!;
       const noData = timed({ keepFiringMs: 100 }, [nodata(5, 'fire')]).at(-1)!;
       for (const live of [held, noData]) {
-        for (const rest of [[deadline(110)], [t('condition.true', 20), t('condition.false', 30), deadline(130)], [nodata(40, 'resolve')]]) {
-          let a = live;
-          let b = restoreAlertSnapshot(JSON.parse(JSON.stringify(live)));
-          for (const e of rest) {
-            a = stepAlert(a, e);
-            b = stepAlert(b, e);
-            expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(a)));
-          }
-        }
+        for (const rest of [[deadline(110)], [t('condition.true', 20), t('condition.false', 30), deadline(130)], [nodata(40, 'resolve')]]) expectSameAfterRestore(live, rest);
       }
     });
 
