@@ -72,13 +72,15 @@ export class AlertDriver {
   sawData(rec: AlertRecord, ts: number, fx: BatchEffects): AlertRecord {
     const nd = this.ir.noData;
     if (!nd || (rec.lastData ?? Number.NEGATIVE_INFINITY) >= ts) return rec;
-    let next: AlertRecord = { ...rec, lastData: ts };
     // The armed deadline is moved lazily when it comes due (one write per absence window, not per point).
     if (rec.noDataAt === undefined || rec.noDataAt === null) {
-      next = { ...next, noDataAt: ts + nd.afterMs };
-      this.arm(next.id, ts + nd.afterMs, fx);
+      this.arm(rec.id, ts + nd.afterMs, fx);
+      return this.save({ ...rec, lastData: ts, noDataAt: ts + nd.afterMs }, fx);
     }
-    return this.save(next, fx);
+    // The per-sample case: updated in place, like the step state, instead of copying the record for every point.
+    // The caller puts the record in the batch; after a failed commit memory is reloaded from the store.
+    (rec as { lastData?: number }).lastData = ts;
+    return rec;
   }
 
   /** A deadline of this instance came due; stale ones are ignored. */
